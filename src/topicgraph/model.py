@@ -1,0 +1,136 @@
+"""Typed records passed between the stages: Article -> Mention/Entity -> graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class EntityType(str, Enum):
+    """Types of things the graph knows; values are the ontology's class names."""
+
+    ORGANIZATION = "Organization"
+    PERSON = "Person"
+    PLACE = "Place"
+    TECHNOLOGY = "Technology"
+    OTHER = "Entity"
+
+    @classmethod
+    def from_ner_label(cls, label: str) -> "EntityType":
+        """Map a spaCy/CoNLL label (ORG, PER, PERSON, LOC, GPE, ...) to a type."""
+        label = label.upper()
+        if label in {"ORG", "ORGANIZATION", "NORP_ORG"}:
+            return cls.ORGANIZATION
+        if label in {"PER", "PERSON"}:
+            return cls.PERSON
+        if label in {"LOC", "GPE", "PLACE", "FAC"}:
+            return cls.PLACE
+        if label in {"TECH", "TECHNOLOGY", "CONCEPT"}:
+            return cls.TECHNOLOGY
+        return cls.OTHER
+
+    @property
+    def ner_label(self) -> str:
+        """Short label used on mentions."""
+        return {
+            "Organization": "ORG",
+            "Person": "PER",
+            "Place": "LOC",
+            "Technology": "TECH",
+            "Entity": "MISC",
+        }[self.value]
+
+
+class Method(str, Enum):
+    """How a mention was found."""
+
+    MODEL = "model"
+    GAZETTEER = "gazetteer"
+    RULE = "rule"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of the archive, cleaned and ready for extraction."""
+
+    id: str
+    title: str
+    body: str
+    date: dt.date | None = None
+    language: str = "de"
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    url: str = ""
+    source_path: str = ""
+    headings: tuple[str, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of everything extraction depends on (changes when the article does)."""
+        h = hashlib.sha256()
+        for part in (
+            self.id, self.title, self.body, self.date.isoformat() if self.date else "",
+            self.language, "|".join(self.categories), "|".join(self.tags), self.summary, self.url,
+        ):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing the graph has one node for."""
+
+    iri: str
+    type: EntityType
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()
+    in_kb: bool = False
+    broader: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of an article's body that refers to an entity."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+    entity_iri: str
+    confidence: float
+    method: Method
+    sentence: int = 0
+
+
+@dataclass
+class Extraction:
+    """What the nlp stage found in one article."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    salience: dict[str, float] = field(default_factory=dict)
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A file (or a line of one) that could not be read as an article."""
+
+    path: Path
+    problem: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.problem}"

@@ -1,0 +1,87 @@
+"""Run the pipeline over articles: mentions, linked entities and what each article is about."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+
+from ..kb import KnowledgeBase, default_kb
+from ..model import Article, Extraction
+from .linking import EntityLinker
+from .pipeline import NO_MODEL, build_pipeline
+
+#: At most this many entities are an article's "about"; the rest it only mentions.
+MAX_ABOUT = 3
+
+
+class Extractor:
+    """Holds one pipeline per language and turns Articles into Extractions."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, model: str | Path | None = None) -> None:
+        self.kb = kb or default_kb()
+        self.model = model
+        self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
+
+    def pipeline(self, language: str) -> tuple[Language, EntityLinker]:
+        """The pipeline and linker for a language (German uses the NER model by default)."""
+        language = language if language in {"de", "en"} else "de"
+        if language not in self._pipelines:
+            model = self.model if self.model is not None or language == "de" else NO_MODEL
+            nlp = build_pipeline(language, model=model)
+            component = nlp.get_pipe("topicgraph_gazetteer")
+            component.use_kb(self.kb)
+            self._pipelines[language] = (nlp, EntityLinker(self.kb, component.gazetteer, language))
+        return self._pipelines[language]
+
+    def extract(self, article: Article) -> Extraction:
+        """Extraction of one article."""
+        return next(self.extract_all([article]))
+
+    def extract_all(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
+        """Extractions in input order, batched through ``nlp.pipe`` per language run."""
+        batch: list[Article] = []
+        for article in articles:
+            if batch and batch[-1].language != article.language:
+                yield from self._run(batch, batch_size)
+                batch = []
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._run(batch, batch_size)
+                batch = []
+        if batch:
+            yield from self._run(batch, batch_size)
+
+    def _run(self, batch: list[Article], batch_size: int) -> Iterator[Extraction]:
+        nlp, linker = self.pipeline(batch[0].language)
+        gazetteer = linker.gazetteer
+        for article, doc in zip(batch, nlp.pipe((a.body for a in batch), batch_size=batch_size)):
+            mentions, entities = linker.link(doc)
+            headline = " ".join((article.title, *article.headings))
+            in_title = {m.iri for m in gazetteer.match_text(article.title, nlp.tokenizer)}
+            in_heads = {m.iri for m in gazetteer.match_text(headline, nlp.tokenizer)}
+            salience = score_salience(article, mentions, in_title, in_heads)
+            about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
+                                 key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
+            yield Extraction(article, mentions, entities, salience, about)
+
+
+def score_salience(article: Article, mentions, in_title: set[str], in_headings: set[str]) -> dict[str, float]:
+    """Salience 0..1 per entity: frequency (log), title, lead (first 400 characters), headings."""
+    counts = Counter(m.entity_iri for m in mentions)
+    lead_end = min(len(article.body), 400)
+    in_lead = {m.entity_iri for m in mentions if m.start < lead_end}
+    raw: dict[str, float] = {}
+    for iri, count in counts.items():
+        raw[iri] = (math.log1p(count) + 2.0 * (iri in in_title) + 1.0 * (iri in in_lead)
+                    + 0.5 * (iri in in_headings))
+    top = max(raw.values(), default=1.0)
+    return {iri: round(score / top, 4) for iri, score in raw.items()}
+
+
+def extract_article(article: Article, extractor: Extractor | None = None) -> Extraction:
+    """One article's extraction with a default extractor."""
+    return (extractor or Extractor()).extract(article)

@@ -1,0 +1,143 @@
+"""Entity linking: gazetteer matches and NER spans -> Mentions of canonical Entities."""
+
+from __future__ import annotations
+
+import re
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc
+
+from ..kb import KnowledgeBase
+from ..model import Entity, EntityType, Mention, Method
+from ..namespaces import entity_iri
+from .gazetteer import Gazetteer, GazetteerMatch
+from .normalize import genitive_base, name_key
+
+#: rapidfuzz ratio (0-100) above which an unknown name is taken as a known entity's variant.
+FUZZY_THRESHOLD = 92.0
+CONFIDENCE_MODEL = 0.7
+CONFIDENCE_NAME_PART = 0.8
+
+_NER_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+_LEADING_NOISE = re.compile(r"^(?:der|die|das|des|dem|den|the)\s+", re.I)
+
+
+def _clean_name(text: str) -> str:
+    """Drop a leading article, surrounding punctuation and an apostrophe genitive."""
+    text = _LEADING_NOISE.sub("", " ".join(text.split())).strip(" -–,.;:\"'„“”»«()")
+    words = text.split()
+    if words and words[-1].endswith(("'s", "’s", "’", "'")):
+        words[-1] = genitive_base(words[-1]) or words[-1]
+    return " ".join(words)
+
+
+class EntityLinker:
+    """Resolves surface forms to knowledge-base IRIs, or mints stable IRIs for new entities."""
+
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer, language: str = "de",
+                 fuzzy_threshold: float = FUZZY_THRESHOLD) -> None:
+        self.kb = kb
+        self.gazetteer = gazetteer
+        self.language = language
+        self.fuzzy_threshold = fuzzy_threshold
+        self.by_key: dict[tuple[str, ...], str] = {}
+        self.names_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
+        for label in kb.labels:
+            entity = kb.get(label.iri)
+            if entity is None:
+                continue
+            self.by_key.setdefault(name_key(label.text.split(), language), label.iri)
+            if entity.type in self.names_by_type:
+                self.names_by_type[entity.type][label.text] = label.iri
+
+    def resolve_name(self, name: str, etype: EntityType) -> str | None:
+        """IRI of a known entity for a name (exact key, genitive-tolerant, then fuzzy)."""
+        words = name.split()
+        if not words:
+            return None
+        iri = self.by_key.get(name_key(words, self.language))
+        if iri is None and (base := genitive_base(words[-1])):
+            iri = self.by_key.get(name_key(words[:-1] + [base], self.language))
+        if iri is not None:
+            return iri
+        choices = self.names_by_type.get(etype)
+        if choices and len(name) >= 4:
+            best = process.extractOne(name, choices.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            if best is not None:
+                return choices[best[0]]
+        return None
+
+    def link(self, doc: Doc) -> tuple[list[Mention], dict[str, Entity]]:
+        """Mentions (sorted by offset) and the entities they refer to."""
+        sentence_of = _sentence_index(doc)
+        text = doc.text
+        mentions: list[Mention] = []
+        entities: dict[str, Entity] = {}
+        occupied: list[tuple[int, int]] = []
+        surnames: dict[str, str] = {}
+
+        def add(start: int, end: int, iri: str, etype: EntityType, confidence: float,
+                method: Method, token: int) -> None:
+            mentions.append(Mention(text[start:end], start, end, etype.ner_label, iri, confidence,
+                                    method, sentence_of[token] if token < len(sentence_of) else 0))
+            occupied.append((start, end))
+            if etype == EntityType.PERSON:
+                words = entities[iri].label.split()
+                if len(words) > 1:
+                    surnames.setdefault(words[-1], iri)
+
+        matches: list[GazetteerMatch] = doc._.tg_matches or []
+        for m in matches:
+            entity = self.kb.get(m.iri)
+            if entity is None:
+                continue
+            entities[m.iri] = entity
+            add(m.start, m.end, m.iri, m.type, m.confidence, Method.GAZETTEER, m.first_token)
+
+        for span in doc.ents:
+            etype = EntityType.from_ner_label(span.label_)
+            if etype not in _NER_TYPES:
+                continue
+            if any(s < span.end_char and span.start_char < e for s, e in occupied):
+                continue
+            name = _clean_name(span.text)
+            if len(name) < 2 or not name[:1].isupper():
+                continue
+            iri = surnames.get(name) if etype == EntityType.PERSON else None
+            iri = iri or self.resolve_name(name, etype)
+            if iri is not None and (known := self.kb.get(iri)) is not None:
+                entities[iri] = known
+                etype = known.type
+            else:
+                iri = iri or str(entity_iri(name))
+                entities.setdefault(iri, Entity(iri, etype, name))
+            offset = span.text.find(name)
+            start = span.start_char + max(offset, 0)
+            add(start, start + len(name), iri, etype, CONFIDENCE_MODEL, Method.MODEL, span.start)
+
+        # in-article coreference by name parts: "Straubel" after "JB Straubel"
+        if surnames:
+            for tok in doc:
+                word = tok.text
+                iri = surnames.get(word) or surnames.get(genitive_base(word) or "")
+                if iri is None or any(s < tok.idx + len(word) and tok.idx < e for s, e in occupied):
+                    continue
+                end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
+                add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
+
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return mentions, entities
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    if doc.has_annotation("SENT_START"):
+        for n, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                index[i] = n
+    return index
+
+
+def link_entities(doc: Doc, linker: EntityLinker) -> tuple[list[Mention], dict[str, Entity]]:
+    """Functional form of :meth:`EntityLinker.link`."""
+    return linker.link(doc)
+
