@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -46,7 +46,7 @@ class Store(Protocol):
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None: ...
     def remove_graph(self, graph: URIRef) -> None: ...
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult: ...
+    def query(self, sparql: str) -> QueryResult: ...
     def update(self, sparql: str) -> None: ...
     def dump_nquads(self) -> bytes: ...
     def graphs(self) -> list[URIRef]: ...
@@ -120,12 +120,9 @@ class OxigraphStore:
     def remove_graph(self, graph: URIRef) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+    def query(self, sparql: str) -> QueryResult:
         result = self._store.query(
-            sparql, use_default_graph_as_union=True,
-            prefixes={k: str(v) for k, v in PREFIXES.items()},
-            substitutions=substitutions or None,
+            sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
@@ -176,8 +173,8 @@ class RdflibStore:
     def remove_graph(self, graph: URIRef) -> None:
         self.dataset.remove_graph(graph)
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        result = self.dataset.query(_with_prefixes(sparql), initBindings=dict(bindings or {}))
+    def query(self, sparql: str) -> QueryResult:
+        result = self.dataset.query(_with_prefixes(sparql))
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars]
             return QueryResult(variables, [tuple(row) for row in result])
