@@ -284,7 +284,7 @@ def parse_html(text: str, path: Path) -> Article:
             parent = parent.parent
         if nested:
             continue
-        content = " ".join(node.text(separator=" ").split())
+        content = " ".join(node.text(separator="").split())
         if not content:
             continue
         if node.tag.startswith("h") and node.tag[1:].isdigit():

@@ -17,6 +17,9 @@ from .normalize import Piece, genitive_base, is_case_sensitive, split_pieces, st
 #: Shortest word part that may be matched inside a compound ("Batterie" in "Batterieprojekt").
 MIN_COMPOUND_PART = 5
 
+#: Hyphens and slashes written inside a word, which some tokenizers split off.
+_INFIX_JOINERS = {"-", "‐", "‑", "/"}
+
 CONFIDENCE_EXACT = 0.95
 CONFIDENCE_INFLECTED = 0.9
 CONFIDENCE_COMPOUND = 0.75
@@ -165,6 +168,8 @@ class Gazetteer:
         """Matches in a spaCy Doc, offsets in characters of ``doc.text``."""
         pieces: list[Piece] = []
         for tok in doc:
+            if tok.text in _INFIX_JOINERS and tok.i > 0 and not tok.whitespace_ and not doc[tok.i - 1].whitespace_:
+                continue  # "second-life" split by the English tokenizer: keep the parts adjacent
             if tok.is_space or tok.is_punct:
                 pieces.append(Piece("", tok.idx, tok.idx, tok.i, True, True))  # a barrier
                 continue
