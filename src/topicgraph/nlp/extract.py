@@ -10,7 +10,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from ..kb import KnowledgeBase, default_kb
-from ..model import Article, Extraction
+from ..model import Article, Entity, Extraction
 from .linking import EntityLinker
 from .pipeline import NO_MODEL, build_pipeline
 
@@ -25,6 +25,15 @@ class Extractor:
         self.kb = kb or default_kb()
         self.model = model
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
+        self._remembered: list[Entity] = []
+
+    def remember(self, entities: Iterable[Entity]) -> None:
+        """Entities minted earlier (e.g. stored by a previous ingest): a new mention of the same
+        or a near-duplicate name gets their IRI."""
+        self._remembered.extend(entities)
+        for _, linker in self._pipelines.values():
+            for entity in self._remembered:
+                linker.remember(entity)
 
     def pipeline(self, language: str) -> tuple[Language, EntityLinker]:
         """The pipeline and linker for a language (German uses the NER model by default)."""
@@ -34,7 +43,10 @@ class Extractor:
             nlp = build_pipeline(language, model=model)
             component = nlp.get_pipe("topicgraph_gazetteer")
             component.use_kb(self.kb)
-            self._pipelines[language] = (nlp, EntityLinker(self.kb, component.gazetteer, language))
+            linker = EntityLinker(self.kb, component.gazetteer, language)
+            for entity in self._remembered:
+                linker.remember(entity)
+            self._pipelines[language] = (nlp, linker)
         return self._pipelines[language]
 
     def extract(self, article: Article) -> Extraction:
