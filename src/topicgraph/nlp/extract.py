@@ -12,6 +12,7 @@ from spacy.language import Language
 from ..kb import KnowledgeBase, default_kb
 from ..model import Article, Entity, Extraction
 from .linking import EntityLinker
+from .relations import RelationExtractor
 from .pipeline import NO_MODEL, build_pipeline
 
 #: At most this many entities are an article's "about"; the rest it only mentions.
@@ -26,6 +27,7 @@ class Extractor:
         self.model = model
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
         self._remembered: list[Entity] = []
+        self._relations: dict[str, RelationExtractor] = {}
 
     def remember(self, entities: Iterable[Entity]) -> None:
         """Entities minted earlier (e.g. stored by a previous ingest): a new mention of the same
@@ -70,6 +72,7 @@ class Extractor:
     def _run(self, batch: list[Article], batch_size: int) -> Iterator[Extraction]:
         nlp, linker = self.pipeline(batch[0].language)
         gazetteer = linker.gazetteer
+        relation_extractor = self._relations.setdefault(nlp.lang, RelationExtractor(nlp.vocab))
         for article, doc in zip(batch, nlp.pipe((a.body for a in batch), batch_size=batch_size)):
             mentions, entities = linker.link(doc)
             headline = " ".join((article.title, *article.headings))
@@ -78,7 +81,8 @@ class Extractor:
             salience = score_salience(article, mentions, in_title, in_heads)
             about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
-            yield Extraction(article, mentions, entities, salience, about)
+            relations = relation_extractor.extract(doc, mentions)
+            yield Extraction(article, mentions, entities, salience, about, relations)
 
 
 def score_salience(article: Article, mentions, in_title: set[str], in_headings: set[str]) -> dict[str, float]:
