@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
