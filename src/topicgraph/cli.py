@@ -13,6 +13,7 @@ from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
     "StoreError", "QueryError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
+    "CurationError", "GoldError",
 )
 
 
@@ -66,15 +67,18 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from .curation import curated_kb
     from .ingest import ingest as run_ingest
     from .nlp import Extractor
+    from .store import store_directory
 
     store = _store(ctx)
+    kb = curated_kb(store_directory(ctx.obj["store_spec"]))
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
-        report = run_ingest(paths, store, extractor=Extractor(model=model), force=force, batch_size=batch_size,
+        report = run_ingest(paths, store, extractor=Extractor(kb, model=model), force=force, batch_size=batch_size,
                             on_article=lambda _id: progress.advance(task))
     click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
                f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
@@ -206,6 +210,199 @@ def demo(ctx, output) -> None:
     from .demo import run_demo
 
     run_demo(_store(ctx), output, echo=click.echo)
+
+@main.command("eval-entities")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="Article files or directories (default: the bundled sample corpus).")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline (default: shipped German model; 'none': gazetteer only).")
+@click.option("--errors", is_flag=True, help="List every false positive, false negative and new entity.")
+def eval_entities(gold, corpus, model, errors) -> None:
+    """Precision, recall and F1 of linked entities against a gold file (article_id<TAB>iri)."""
+    from .demo import sample_corpus
+    from .evaluate import evaluate_entities
+    from .nlp import Extractor
+
+    report = evaluate_entities(gold, list(corpus) or [sample_corpus()], Extractor(model=model))
+    click.echo(report.format(show_errors=errors))
+
+
+@main.command("eval-names")
+@click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--from", "low", default=80, show_default=True, help="Lowest threshold.")
+@click.option("--to", "high", default=100, show_default=True, help="Highest threshold.")
+def eval_names(pairs, low, high) -> None:
+    """Sweep the near-duplicate name threshold over labelled pairs (name_a<TAB>name_b<TAB>0|1)."""
+    from .evaluate import format_sweep, read_name_pairs, sweep_name_threshold
+    from .nlp.linking import FUZZY_THRESHOLD
+
+    click.echo(format_sweep(sweep_name_threshold(read_name_pairs(pairs), range(low, high + 1))))
+    click.echo(f"threshold in use: {FUZZY_THRESHOLD:g}")
+
+
+@main.command()
+@click.option("--candidates", is_flag=True, required=True, help="List candidate technologies/topics not yet in the scheme.")
+@click.option("--top", default=30, show_default=True, help="Number of candidates.")
+@click.option("--min-articles", default=2, show_default=True, help="A candidate must occur in at least this many articles.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def terms(ctx, candidates, top, min_articles, fmt) -> None:
+    """Candidate technologies and topics discovered in the stored corpus (accept with `curate accept`)."""
+    from .curation import curated_kb
+    from .store import store_directory
+    from .terms import candidate_terms
+
+    found = candidate_terms(_store(ctx), curated_kb(store_directory(ctx.obj["store_spec"])), top=top,
+                            min_articles=min_articles)
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no candidates (is the store empty, or are the articles' source files gone?)")
+    for c in found:
+        click.echo(f"{c.score:7.3f}  {c.articles:3d} art.  {c.term}   e.g. {', '.join(c.forms[:3])}")
+
+
+@main.group()
+def curate() -> None:
+    """Editorial curation: edit <store>/curation.toml (applied at every ingest)."""
+
+
+def _curation_target(ctx: click.Context):
+    from .store import store_directory
+
+    directory = store_directory(ctx.obj["store_spec"])
+    if directory is None:
+        raise click.UsageError("curation needs an on-disk store (--store PATH)")
+    return directory
+
+
+def _record(ctx: click.Context, action: str, value: str, by: str, why: str, **extra: str) -> None:
+    from .curation import Change, add_change, curation_path, entity_facts, now
+    from .kb import default_kb
+    from .query import resolve_entity
+
+    directory = _curation_target(ctx)
+    store = _store(ctx)
+    kb = default_kb()
+    entity = str(resolve_entity(store, value)) if action != "accept" else value
+    facts: dict[str, str] = {}
+    if action in {"rename", "alias", "pin-type"} and kb.get(entity) is None:
+        label, etype = entity_facts(store, entity, kb)
+        facts = {"label": label, "type": etype}
+    if action == "merge":
+        extra["into"] = str(resolve_entity(store, extra["into"]))
+        if kb.get(extra["into"]) is None:
+            facts["label"], facts["type"] = entity_facts(store, extra["into"], kb)
+        if kb.get(entity) is None:
+            facts["alias"] = entity_facts(store, entity, kb)[0]
+    change = Change(action=action, entity=entity, by=by, why=why, when=now(), **{**facts, **extra})
+    add_change(curation_path(directory), change)
+    click.echo(f"{action}: {entity}" + (f" -> {change.into}" if change.into else "")
+               + f"  (recorded in {curation_path(directory)}; run `topicgraph curate apply` to update the store)")
+
+
+_by = click.option("--by", required=True, help="Who makes the change.")
+_why = click.option("--why", required=True, help="Why.")
+
+
+@curate.command("merge")
+@click.argument("entity")
+@click.argument("into")
+@_by
+@_why
+@click.pass_context
+def curate_merge(ctx, entity, into, by, why) -> None:
+    """Merge ENTITY into INTO (IRIs, CURIEs or labels); INTO is kept."""
+    _record(ctx, "merge", entity, by, why, into=into)
+
+
+@curate.command("rename")
+@click.argument("entity")
+@click.argument("label")
+@_by
+@_why
+@click.pass_context
+def curate_rename(ctx, entity, label, by, why) -> None:
+    """Give ENTITY a new preferred label (the old one stays an alias)."""
+    _record(ctx, "rename", entity, by, why, label=label)
+
+
+@curate.command("alias")
+@click.argument("entity")
+@click.argument("alias")
+@_by
+@_why
+@click.pass_context
+def curate_alias(ctx, entity, alias, by, why) -> None:
+    """Add an alternative name that the gazetteer matches from now on."""
+    _record(ctx, "alias", entity, by, why, alias=alias)
+
+
+@curate.command("reject")
+@click.argument("entity")
+@_by
+@_why
+@click.pass_context
+def curate_reject(ctx, entity, by, why) -> None:
+    """Reject a false entity: its mentions are dropped."""
+    _record(ctx, "reject", entity, by, why)
+
+
+@curate.command("pin-type")
+@click.argument("entity")
+@click.argument("type_name", metavar="TYPE", type=click.Choice(["Organization", "Person", "Place", "Technology"]))
+@_by
+@_why
+@click.pass_context
+def curate_pin_type(ctx, entity, type_name, by, why) -> None:
+    """Fix the type of an entity."""
+    _record(ctx, "pin-type", entity, by, why, type=type_name)
+
+
+@curate.command("accept")
+@click.argument("term")
+@click.option("--broader", help="Broader concept (IRI or CURIE, e.g. tech:energy-storage).")
+@click.option("--en", "label_en", default="", help="English preferred label.")
+@_by
+@_why
+@click.pass_context
+def curate_accept(ctx, term, broader, label_en, by, why) -> None:
+    """Accept a candidate term (see `topicgraph terms --candidates`) as a technology concept."""
+    from .curation import new_concept_iri
+    from .query import QueryError, expand_curie
+
+    extra = {"label": term, "label_en": label_en}
+    if broader:
+        iri = expand_curie(broader)
+        if iri is None:
+            raise QueryError(f"--broader {broader!r}: not an IRI or CURIE")
+        extra["broader"] = str(iri)
+    _record(ctx, "accept", new_concept_iri(term), by, why, **extra)
+
+
+@curate.command("list")
+@click.pass_context
+def curate_list(ctx) -> None:
+    """Show the recorded changes."""
+    from .curation import curation_path, read_changes
+
+    for n, c in enumerate(read_changes(curation_path(_curation_target(ctx))), 1):
+        what = " ".join(x for x in (c.into and f"into={c.into}", c.label and f"label={c.label!r}",
+                                    c.alias and f"alias={c.alias!r}", c.type and f"type={c.type}") if x)
+        click.echo(f"{n:3d}. {c.when} {c.by}: {c.action} {c.entity} {what} -- {c.why}")
+
+
+@curate.command("apply")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline used to re-extract.")
+@click.pass_context
+def curate_apply(ctx, model) -> None:
+    """Re-apply the curation to the whole store (re-extract articles whose files exist, rewrite the rest)."""
+    from .curation import apply_to_store
+
+    report = apply_to_store(_store(ctx), _curation_target(ctx), model=model)
+    click.echo(f"curation: {report.changes} change(s) applied; {report.reextracted} article(s) re-extracted, "
+               f"{report.rewritten} rewritten in place")
 
 
 if __name__ == "__main__":

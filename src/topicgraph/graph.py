@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from .model import Entity, Extraction
-from .namespaces import TG, article_graph_iri, article_iri, mention_iri
+from .namespaces import TG, article_graph_iri, article_iri, mention_iri, relation_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -76,6 +76,26 @@ def article_triples(extraction: Extraction) -> Iterator[Triple]:
             yield URIRef(iri), TG.discoveredBy, Literal("model")
 
 
+def relation_triples(extraction: Extraction) -> Iterator[Triple]:
+    """Typed relations stated in the article: the triple itself and a reified statement with the
+    sentence as evidence (plain RDF reification, no RDF-star)."""
+    article = extraction.article
+    a = article_iri(article.id)
+    for r in extraction.relations:
+        s, p, o = URIRef(r.subject), TG[r.predicate], URIRef(r.object)
+        yield s, p, o
+        node = relation_iri(article.id, r.predicate, r.subject, r.object, r.sentence)
+        yield a, TG.relation, node
+        yield node, RDF.type, TG.RelationStatement
+        yield node, RDF.subject, s
+        yield node, RDF.predicate, p
+        yield node, RDF.object, o
+        yield node, TG.evidence, Literal(r.evidence, lang=article.language or None)
+        yield node, TG.pattern, Literal(r.pattern)
+        yield node, TG.sentenceIndex, Literal(r.sentence, datatype=XSD.integer)
+        yield node, PROV.wasDerivedFrom, a
+
+
 def article_graph(extraction: Extraction) -> tuple[URIRef, list[Triple]]:
     """The named graph IRI of the article and its triples."""
-    return article_graph_iri(extraction.article.id), list(article_triples(extraction))
+    return article_graph_iri(extraction.article.id), [*article_triples(extraction), *relation_triples(extraction)]

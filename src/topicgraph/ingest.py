@@ -62,6 +62,10 @@ def ingest(
     extractor = extractor or Extractor(kb)
     report = IngestReport()
     load_kb_graph(store, kb.graph)
+    from .curation import stored_new_entities, write_curation_graph
+
+    write_curation_graph(store, kb)
+    extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
     seen: dict[str, str] = {}
     pending: list[Article] = []

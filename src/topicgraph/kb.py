@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .model import Entity, EntityType
+from .model import Entity, EntityType, Mention
 from .namespaces import TG
 
 #: ``ontology/`` shipped with the package (a link to the repository's top-level folder).
@@ -41,6 +41,49 @@ class KnowledgeBase:
     graph: Graph
     entities: dict[str, Entity] = field(default_factory=dict)
     labels: list[Label] = field(default_factory=list)
+    #: editorial curation: merged entity IRI -> the IRI it was merged into
+    redirects: dict[str, str] = field(default_factory=dict)
+    #: editorial curation: IRIs rejected as false entities (their mentions are dropped)
+    rejected: set[str] = field(default_factory=set)
+    #: PROV record of the curation changes applied to this knowledge base, if any
+    provenance: Graph | None = None
+
+    @classmethod
+    def from_graph(cls, graph: Graph, redirects: dict[str, str] | None = None,
+                   rejected: set[str] | None = None, provenance: Graph | None = None) -> "KnowledgeBase":
+        """A knowledge base over an already built graph (e.g. the shipped one plus curation)."""
+        kb = cls(graph, redirects=dict(redirects or {}), rejected=set(rejected or ()), provenance=provenance)
+        kb._index()
+        return kb
+
+    def resolve(self, iri: str) -> str | None:
+        """Follow curation merges; None for a rejected entity."""
+        seen = set()
+        while iri in self.redirects and iri not in seen:
+            seen.add(iri)
+            iri = self.redirects[iri]
+        return None if iri in self.rejected else iri
+
+    def curate(self, mentions: list[Mention], entities: dict[str, Entity]) -> tuple[list[Mention], dict[str, Entity]]:
+        """Apply merges and rejections to one article's mentions and entities."""
+        if not self.redirects and not self.rejected:
+            return mentions, entities
+        from dataclasses import replace
+
+        kept: list[Mention] = []
+        result: dict[str, Entity] = {}
+        for m in mentions:
+            target = self.resolve(m.entity_iri)
+            if target is None:
+                continue
+            entity = self.entities.get(target) or entities.get(target) or entities.get(m.entity_iri)
+            if entity is None:
+                continue
+            if entity.iri != target:
+                entity = replace(entity, iri=target)
+            result[target] = entity
+            kept.append(m if target == m.entity_iri else replace(m, entity_iri=target, label=entity.type.ner_label))
+        return kept, result
 
     @classmethod
     def load(cls, paths: Iterable[Path] | None = None) -> "KnowledgeBase":

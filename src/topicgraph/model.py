@@ -121,6 +121,7 @@ class Extraction:
     entities: dict[str, Entity] = field(default_factory=dict)
     salience: dict[str, float] = field(default_factory=dict)
     about: tuple[str, ...] = ()
+    relations: list = field(default_factory=list)  # nlp.relations.Relation
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class TG(DefinedNamespace):
     Mention: URIRef
     RelatedArticle: URIRef
     CandidateTerm: URIRef
+    CurationChange: URIRef
+    RelationStatement: URIRef
     # article metadata
     articleId: URIRef
     category: URIRef
@@ -62,6 +64,12 @@ class TG(DefinedNamespace):
     ledBy: URIRef
     subsidiaryOf: URIRef
     supplies: URIRef
+    # editorial curation (PROV activities) and relation evidence
+    curationAction: URIRef
+    rationale: URIRef
+    evidence: URIRef
+    relation: URIRef
+    pattern: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -72,6 +80,9 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 #: Named graph that holds the ontology and the seed knowledge base.
 KB_GRAPH = GRAPH["kb"]
+#: Named graph that holds the PROV record of editorial curation.
+CURATION_GRAPH = GRAPH["curation"]
+CURATION = Namespace(BASE + "curation/")
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -80,6 +91,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "art": ART,
     "tgg": GRAPH,
     "wd": WD,
+    "tgc": CURATION,
     "schema": SDO,
     "skos": SKOS,
     "dcterms": DCTERMS,
@@ -138,3 +150,19 @@ def article_id_from_iri(iri: str) -> str:
     from urllib.parse import unquote
 
     return unquote(str(iri)[len(str(ART)):])
+
+
+def curation_change_iri(number: int, when: str) -> URIRef:
+    """IRI of one editorial change (its position in the curation file and its time)."""
+    return CURATION[f"change/{number}-{_segment(slugify(when))}"]
+
+
+def agent_iri(name: str) -> URIRef:
+    """IRI of an editor (a prov:Agent) by name."""
+    return CURATION[f"agent/{slugify(name)}"]
+
+
+def relation_iri(article_id: str, predicate: str, subject: str, obj: str, sentence: int) -> URIRef:
+    """IRI of one stated relation (its evidence node) in an article."""
+    local = "-".join(slugify(str(x).rsplit("/", 1)[-1].rsplit("#", 1)[-1]) for x in (predicate, subject, obj))
+    return URIRef(f"{article_iri(article_id)}#r{sentence}-{local}")

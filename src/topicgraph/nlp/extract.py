@@ -10,8 +10,9 @@ from pathlib import Path
 from spacy.language import Language
 
 from ..kb import KnowledgeBase, default_kb
-from ..model import Article, Extraction
+from ..model import Article, Entity, Extraction
 from .linking import EntityLinker
+from .relations import RelationExtractor
 from .pipeline import NO_MODEL, build_pipeline
 
 #: At most this many entities are an article's "about"; the rest it only mentions.
@@ -25,6 +26,16 @@ class Extractor:
         self.kb = kb or default_kb()
         self.model = model
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
+        self._remembered: list[Entity] = []
+        self._relations: dict[str, RelationExtractor] = {}
+
+    def remember(self, entities: Iterable[Entity]) -> None:
+        """Entities minted earlier (e.g. stored by a previous ingest): a new mention of the same
+        or a near-duplicate name gets their IRI."""
+        self._remembered.extend(entities)
+        for _, linker in self._pipelines.values():
+            for entity in self._remembered:
+                linker.remember(entity)
 
     def pipeline(self, language: str) -> tuple[Language, EntityLinker]:
         """The pipeline and linker for a language (German uses the NER model by default)."""
@@ -34,7 +45,10 @@ class Extractor:
             nlp = build_pipeline(language, model=model)
             component = nlp.get_pipe("topicgraph_gazetteer")
             component.use_kb(self.kb)
-            self._pipelines[language] = (nlp, EntityLinker(self.kb, component.gazetteer, language))
+            linker = EntityLinker(self.kb, component.gazetteer, language)
+            for entity in self._remembered:
+                linker.remember(entity)
+            self._pipelines[language] = (nlp, linker)
         return self._pipelines[language]
 
     def extract(self, article: Article) -> Extraction:
@@ -58,6 +72,7 @@ class Extractor:
     def _run(self, batch: list[Article], batch_size: int) -> Iterator[Extraction]:
         nlp, linker = self.pipeline(batch[0].language)
         gazetteer = linker.gazetteer
+        relation_extractor = self._relations.setdefault(nlp.lang, RelationExtractor(nlp.vocab))
         for article, doc in zip(batch, nlp.pipe((a.body for a in batch), batch_size=batch_size)):
             mentions, entities = linker.link(doc)
             headline = " ".join((article.title, *article.headings))
@@ -66,7 +81,8 @@ class Extractor:
             salience = score_salience(article, mentions, in_title, in_heads)
             about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
-            yield Extraction(article, mentions, entities, salience, about)
+            relations = relation_extractor.extract(doc, mentions)
+            yield Extraction(article, mentions, entities, salience, about, relations)
 
 
 def score_salience(article: Article, mentions, in_title: set[str], in_headings: set[str]) -> dict[str, float]:

@@ -10,10 +10,13 @@ from ..kb import KnowledgeBase
 from ..model import Entity, EntityType, Mention, Method
 from ..namespaces import entity_iri
 from .gazetteer import Gazetteer, GazetteerMatch
-from .normalize import genitive_base, name_key
+from .normalize import comparable_name, genitive_base, name_key
 
-#: rapidfuzz ratio (0-100) above which an unknown name is taken as a known entity's variant.
-FUZZY_THRESHOLD = 92.0
+#: Similarity (rapidfuzz ratio of :func:`comparable_name` forms, 0-100) at or above which two names
+#: are taken as one entity. Measured on ``data/gold/name-pairs.tsv`` with ``topicgraph eval-names``:
+#: 93 is the lowest threshold without a false merge (P 1.000, R 0.933; at 92 "Fraunhofer ISE" and
+#: "Fraunhofer ISI" merge). Precision first: a missed merge is one ``topicgraph curate merge`` away.
+FUZZY_THRESHOLD = 93.0
 CONFIDENCE_MODEL = 0.7
 CONFIDENCE_NAME_PART = 0.8
 
@@ -41,13 +44,43 @@ class EntityLinker:
         self.fuzzy_threshold = fuzzy_threshold
         self.by_key: dict[tuple[str, ...], str] = {}
         self.names_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
+        #: entities minted so far (not in the knowledge base): comparable name -> IRI, per type
+        self.new_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
+        self.new_entities: dict[str, Entity] = {}
         for label in kb.labels:
             entity = kb.get(label.iri)
             if entity is None:
                 continue
             self.by_key.setdefault(name_key(label.text.split(), language), label.iri)
             if entity.type in self.names_by_type:
-                self.names_by_type[entity.type][label.text] = label.iri
+                self.names_by_type[entity.type][comparable_name(label.text)] = label.iri
+
+    def remember(self, entity: Entity) -> None:
+        """Register an entity minted earlier (e.g. read back from the store) for cross-article merging."""
+        if entity.in_kb or entity.type not in self.new_by_type:
+            return
+        self.new_entities.setdefault(entity.iri, entity)
+        self.new_by_type[entity.type].setdefault(comparable_name(entity.label), entity.iri)
+
+    def resolve_new(self, name: str, etype: EntityType) -> Entity:
+        """The entity for a name not in the knowledge base: an earlier one with the same or a
+        near-duplicate name (similarity >= threshold, same type), else a new one with a stable IRI."""
+        names = self.new_by_type.setdefault(etype, {})
+        key = comparable_name(name)
+        iri = names.get(key)
+        if iri is None and len(key) >= 4 and names:
+            best = process.extractOne(key, names.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            if best is not None:
+                iri = names[best[0]]
+        if iri is None:
+            iri = str(entity_iri(name))
+            existing = self.new_entities.get(iri)
+            if existing is not None and existing.type != etype:
+                iri = str(entity_iri(f"{name} {etype.value}"))
+        entity = self.new_entities.get(iri) or Entity(iri, etype, name)
+        self.remember(entity)
+        names.setdefault(key, iri)
+        return entity
 
     def resolve_name(self, name: str, etype: EntityType) -> str | None:
         """IRI of a known entity for a name (exact key, genitive-tolerant, then fuzzy)."""
@@ -61,7 +94,8 @@ class EntityLinker:
             return iri
         choices = self.names_by_type.get(etype)
         if choices and len(name) >= 4:
-            best = process.extractOne(name, choices.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            best = process.extractOne(comparable_name(name), choices.keys(), scorer=fuzz.ratio,
+                                      score_cutoff=self.fuzzy_threshold)
             if best is not None:
                 return choices[best[0]]
         return None
@@ -93,6 +127,7 @@ class EntityLinker:
             entities[m.iri] = entity
             add(m.start, m.end, m.iri, m.type, m.confidence, Method.GAZETTEER, m.first_token)
 
+        spans = []
         for span in doc.ents:
             etype = EntityType.from_ner_label(span.label_)
             if etype not in _NER_TYPES:
@@ -102,17 +137,30 @@ class EntityLinker:
             name = _clean_name(span.text)
             if len(name) < 2 or not name[:1].isupper():
                 continue
+            spans.append((span, etype, name))
+        # "Northvolts" is the genitive of "Northvolt" when the article or an earlier one has the base
+        names_here = {name for _, _, name in spans}
+        for span, etype, name in spans:
+            surface = name
+            words = name.split()
+            base = genitive_base(words[-1])
+            if base and not words[-1].endswith(("ss", "us", "is")):
+                base_name = " ".join(words[:-1] + [base])
+                if base_name in names_here or comparable_name(base_name) in self.new_by_type.get(etype, {}) \
+                        or self.resolve_name(base_name, etype):
+                    name = base_name
             iri = surnames.get(name) if etype == EntityType.PERSON else None
             iri = iri or self.resolve_name(name, etype)
             if iri is not None and (known := self.kb.get(iri)) is not None:
                 entities[iri] = known
                 etype = known.type
             else:
-                iri = iri or str(entity_iri(name))
-                entities.setdefault(iri, Entity(iri, etype, name))
-            offset = span.text.find(name)
+                entity = self.resolve_new(name, etype)
+                iri = entity.iri
+                entities.setdefault(iri, entity)
+            offset = span.text.find(surface)
             start = span.start_char + max(offset, 0)
-            add(start, start + len(name), iri, etype, CONFIDENCE_MODEL, Method.MODEL, span.start)
+            add(start, start + len(surface), iri, etype, CONFIDENCE_MODEL, Method.MODEL, span.start)
 
         # in-article coreference by name parts: "Straubel" after "JB Straubel"
         if surnames:
@@ -124,6 +172,7 @@ class EntityLinker:
                 end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
 
+        mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         return mentions, entities
 

@@ -68,3 +68,31 @@ def split_pieces(token_text: str, token_start: int, token_index: int) -> list[Pi
 def name_key(words: list[str], language: str = "de") -> tuple[str, ...]:
     """Key of a multi-word name for lookups (stemmed pieces)."""
     return tuple(stem(p, language) for w in words for p in _SPLIT.split(w) if p)
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "o", "æ": "ae", "å": "aa"})
+_LEGAL_FORM = re.compile(
+    r"(?:\s+(?:ag|se|gmbh|mbh|kg|kgaa|ohg|ev|e\.v\.|inc|inc\.|ltd|ltd\.|llc|plc|corp|corp\.|corporation|co|co\.|"
+    r"company|asa|ab|as|sa|s\.a\.|nv|n\.v\.|bv|b\.v\.|spa|s\.p\.a\.))+$"
+)
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=100_000)
+def comparable_name(name: str) -> str:
+    """Name reduced for near-duplicate comparison: case and umlauts folded, legal form
+    (AG, GmbH, Inc., ...) and punctuation dropped: ``"Kraftwerk-Ostwind GmbH"`` -> ``"kraftwerk ostwind"``."""
+    import unicodedata
+
+    text = " ".join(name.lower().translate(_FOLD).replace(",", " ").split())
+    text = re.sub(r"(?<=\w)\.(?=\w)", "", text)  # E.ON -> EON
+    text = _LEGAL_FORM.sub("", text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity 0..100 of two names (rapidfuzz ratio of their comparable forms)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(comparable_name(a), comparable_name(b))
