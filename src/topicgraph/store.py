@@ -97,6 +97,7 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -147,7 +148,7 @@ class OxigraphStore:
         return [URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
 
