@@ -393,7 +393,7 @@ def parse_html(text: str, path: Path, warnings: Warnings | None = None) -> Artic
     blocks: list[str] = []
     headings: list[str] = []
     for node in _outermost_blocks(root):
-        content = " ".join(node.text(separator=" ").split())
+        content = " ".join(node.text(separator="").split())
         if not content:
             continue
         if node.tag.startswith("h") and node.tag[1:].isdigit():
