@@ -100,7 +100,7 @@ def test_sigkill_at_random_moments_loses_and_halves_nothing(tmp_path: Path) -> N
         process = subprocess.Popen(ingest_command(store_dir, corpus), env=env(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started = wait_until_locked_by(process, store_dir)
-        delay = rng.uniform(2.0, 12.0)  # after the lock: KB load and pipeline, then writes
+        delay = rng.uniform(4.0, 14.0)  # after the lock: KB load and pipeline, then writes
         time.sleep(delay)
         if not started or process.poll() is not None:  # it finished before the kill: not a kill
             process.wait()
