@@ -96,20 +96,25 @@ def test_sigkill_at_random_moments_loses_and_halves_nothing(tmp_path: Path) -> N
     rng = random.Random(int(os.environ.get("TOPICGRAPH_KILL_SEED", "20240501")))
     articles_after_kill = []
     kills = 0
-    while kills < N_KILLS:
-        process = subprocess.Popen(ingest_command(store_dir, corpus), env=env(),
+    for attempt in range(3 * N_KILLS):
+        if kills == N_KILLS:
+            break
+        # every other run is --force: it rewrites articles already stored, so a kill also hits replacements
+        force = ["--force"] if attempt % 2 else []
+        process = subprocess.Popen(ingest_command(store_dir, corpus) + force, env=env(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started = wait_until_locked_by(process, store_dir)
-        delay = rng.uniform(4.0, 14.0)  # after the lock: KB load and pipeline, then writes
+        delay = rng.uniform(1.0, 8.0)  # after the lock: KB load and pipeline, then writes
         time.sleep(delay)
         if not started or process.poll() is not None:  # it finished before the kill: not a kill
-            process.wait()
-            break
+            assert process.wait() in (0, 1)
+            continue
         process.send_signal(signal.SIGKILL)
         process.wait()
         kills += 1
         stored = stored_graphs(store_dir)
-        articles_after_kill.append((round(delay, 1), sum(1 for g in stored if "/graph/article/" in g)))
+        articles_after_kill.append((round(delay, 1), "force" if force else "resume",
+                                    sum(1 for g in stored if "/graph/article/" in g)))
 
     final = subprocess.run(ingest_command(store_dir, corpus), env=env(), capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr
@@ -122,9 +127,9 @@ def test_sigkill_at_random_moments_loses_and_halves_nothing(tmp_path: Path) -> N
     unexpected = [g for g in article_graphs if g not in expected]
     ids = Counter(o for triples in article_graphs.values() for s, p, o in triples if p == f"<{TG.articleId}>")
     duplicates = [i for i, n in ids.items() if n > 1] + unexpected
-    print(f"\nkill test: kills={kills} (seconds after start, articles stored) at each kill={articles_after_kill} "
+    print(f"\nkill test: kills={kills} (seconds after lock, run, articles stored) at each kill={articles_after_kill} "
           f"articles checked={len(expected)} lost={len(lost)} half={len(half)} duplicates={len(duplicates)}")
     assert kills >= 3, "the ingest finished before it could be killed several times"
-    assert any(0 < n < N_ARTICLES for _delay, n in articles_after_kill), "no kill landed while articles were being written"
+    assert any(0 < n < N_ARTICLES for _delay, _run, n in articles_after_kill), "no kill landed while articles were being written"
     assert len(expected) == N_ARTICLES
     assert (lost, half, duplicates) == ([], [], [])
