@@ -12,7 +12,7 @@ import click
 from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
-    "StoreError", "QueryError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
+    "StoreError", "StoreLocked", "QueryError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
     "CurationError", "GoldError",
 )
 
@@ -45,6 +45,11 @@ def main(ctx: click.Context, store_spec: str | None, debug: bool) -> None:
     """topicgraph: an editorial archive as a topic knowledge graph."""
     ctx.ensure_object(dict)
     ctx.obj.update(store_spec=store_spec, debug=debug)
+    if debug:  # per-file failures that ingest reports as one line are logged with their traceback
+        import logging
+
+        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("topicgraph").setLevel(logging.DEBUG)
 
 
 def _store(ctx: click.Context):
@@ -61,17 +66,24 @@ def _store(ctx: click.Context):
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
 @click.option("--force", is_flag=True, help="Re-extract unchanged articles too.")
 @click.option("--batch-size", default=16, show_default=True)
+@click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+              help="If another ingest is writing the store, wait this long for it before giving up.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
+           wait: float) -> None:
     """Read article files and directories into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .curation import curated_kb
     from .ingest import ingest as run_ingest
+    from .locking import store_write_lock
     from .nlp import Extractor
     from .store import store_directory
 
+    # taken before the store is opened and released after it is closed (click closes in reverse order)
+    ctx.with_resource(store_write_lock(store_directory(ctx.obj["store_spec"]), wait=wait,
+                                       command="topicgraph ingest"))
     store = _store(ctx)
     kb = curated_kb(store_directory(ctx.obj["store_spec"]))
     console = Console(stderr=True)
@@ -403,6 +415,27 @@ def curate_apply(ctx, model) -> None:
     report = apply_to_store(_store(ctx), _curation_target(ctx), model=model)
     click.echo(f"curation: {report.changes} change(s) applied; {report.reextracted} article(s) re-extracted, "
                f"{report.rewritten} rewritten in place")
+
+
+@main.command()
+@click.option("--shapes", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
+@click.option("--max-shown", default=50, show_default=True, help="Print at most this many violations and warnings each.")
+@click.pass_context
+def check(ctx, shapes, max_shown) -> None:
+    """Validate the store against the SHACL shapes; exit 1 if there are violations."""
+    from .integrity import SHAPES_FILE, check_store
+
+    report = check_store(_store(ctx), shapes or SHAPES_FILE)
+    click.echo(f"checked {report.articles} articles, {report.mentions} mentions, {report.entities} entities: "
+               f"{len(report.violations)} violations, {len(report.warnings)} warnings")
+    for label, findings in (("violation", report.violations), ("warning", report.warnings)):
+        for finding in findings[:max_shown]:
+            click.echo(f"{label}: {finding}")
+        if len(findings) > max_shown:
+            click.echo(f"... and {len(findings) - max_shown} more {label}s")
+    if not report.ok:
+        ctx.exit(1)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,12 @@ def ingest(
     def _write(extraction) -> None:
         article = extraction.article
         graph, triples = article_graph(extraction)
-        store.replace_graph(graph, triples)
+        try:
+            store.replace_graph(graph, triples)
+        except (SyntaxError, ValueError, UnicodeError) as exc:  # this article's data; the store itself is fine
+            report.problems.append(SourceProblem(
+                Path(article.source_path), f"cannot store {article.id!r}: {type(exc).__name__}: {exc}"))
+            return
         (report.updated if article.id in known else report.added).append(article.id)
         report.mentions += len(extraction.mentions)
         report.triples += len(triples)
@@ -98,7 +103,7 @@ def ingest(
 
     for item in read_articles(paths):
         if isinstance(item, SourceProblem):
-            report.problems.append(item)
+            (report.warnings if item.is_warning else report.problems).append(item)
             continue
         if item.id in seen:
             report.problems.append(SourceProblem(

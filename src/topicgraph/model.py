@@ -124,13 +124,25 @@ class Extraction:
     relations: list = field(default_factory=list)  # nlp.relations.Relation
 
 
+class Severity(str, Enum):
+    """How bad a source problem is: an error skips the article, a warning keeps it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class SourceProblem:
-    """A file (or a line of one) that could not be read as an article."""
+    """A file (or a line of one) that could not be read as an article, or was read with a warning."""
 
     path: Path
     problem: str
     line: int | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)

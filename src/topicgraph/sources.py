@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import logging
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,7 +20,12 @@ import yaml
 from markdown_it import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
 
-from .model import Article, SourceProblem
+from .model import Article, Severity, SourceProblem
+
+log = logging.getLogger(__name__)
+
+#: Collects the warnings of one article while it is parsed (messages without the file name).
+Warnings = list[str]
 
 #: File extensions picked up when a directory is walked (an explicitly named file is always read).
 ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".jsonl", ".ndjson"}
@@ -26,10 +33,15 @@ ARTICLE_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".json
 #: Largest file read; bigger ones are reported and skipped.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
+#: Share of control or replacement characters above which decoded text counts as binary.
+MAX_GARBAGE_SHARE = 0.05
+
 _MAC_ROMAN_MARKERS = re.compile(r"√[§ºüÑ∂∏ñ©†°•]|‚Ä[ìîúùòôú¶¢]|‚Ç¨")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+(?:[\x00-\x7f]?[^\x00-\x7f]+)*")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([^\s>%}]*)(.*?)\s*[>%]\}\}", re.S)
 _SHORTCODE_TEXT_ATTRS = re.compile(r'\b(?:caption|title|alt)\s*=\s*"([^"]*)"')
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_GARBAGE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _FOOTNOTE_REF = re.compile(r"(?<=[\w.,;:!?)])\[\d{1,3}\]")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"”“»«)]*$")
 _DE_WORDS = {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "für", "auf", "den", "ein", "eine", "sich", "auch", "wird"}
@@ -50,29 +62,63 @@ def _fix_mac_roman_run(match: re.Match[str]) -> str:
         return run
 
 
-def repair_text(text: str) -> str:
-    """Undo mojibake (UTF-8 read as Mac Roman, cp1252 or latin-1) and normalise to NFC."""
+_ENCODING_STEPS = {"encode", "decode", "transcode"}
+
+
+def repair_text(text: str, warnings: Warnings | None = None) -> str:
+    """Undo mojibake (UTF-8 read as Mac Roman, cp1252 or latin-1) and normalise to NFC.
+
+    Lone surrogates (from JSON escapes) become U+FFFD; a repair is noted in ``warnings``.
+    """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    repaired = False
     if _MAC_ROMAN_MARKERS.search(text):
-        text = _NON_ASCII_RUN.sub(_fix_mac_roman_run, text)
-    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
-    return unicodedata.normalize("NFC", text)
+        fixed = _NON_ASCII_RUN.sub(_fix_mac_roman_run, text)
+        repaired, text = fixed != text, fixed
+    explained = ftfy.fix_and_explain(text, uncurl_quotes=False, normalization="NFC")
+    if any(step[0] in _ENCODING_STEPS for step in explained.explanation or ()):
+        repaired = True
+    if repaired and warnings is not None:
+        warnings.append("mis-encoded text (mojibake) repaired")
+    return unicodedata.normalize("NFC", explained.text)
 
 
-def decode_bytes(raw: bytes) -> str:
-    """Decode file bytes: BOMs honoured, UTF-8 preferred, cp1252 as the fallback."""
-    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError("binary file (contains NUL bytes)")
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
+def _decode(raw: bytes, encoding: str, warnings: Warnings | None, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if warnings is not None:
+            warnings.append(f"invalid {name} at byte {exc.start}; unreadable characters replaced")
+        return raw.decode(encoding, errors="replace")
+
+
+def decode_bytes(raw: bytes, warnings: Warnings | None = None) -> str:
+    """Decode file bytes: BOMs honoured, UTF-8 preferred, cp1252 as the fallback (noted in ``warnings``).
+
+    Raises SourceError for binary data (NUL bytes, or mostly control characters).
+    """
+    text: str | None = None
+    for bom, encoding, name in (
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
     ):
         if raw.startswith(bom):
-            return raw.decode(encoding)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+            text = _decode(raw, encoding, warnings, name)
+            break
+    if text is None:
+        if b"\x00" in raw[:4096]:
+            raise SourceError("binary file (contains NUL bytes)")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if warnings is not None:
+                warnings.append("not UTF-8: read as Windows-1252 (Latin-1)")
+            text = raw.decode("cp1252", errors="replace")
+    sample = text[:65536]
+    if sample and len(_GARBAGE.findall(sample)) > MAX_GARBAGE_SHARE * len(sample):
+        raise SourceError("binary file (mostly control characters)")
+    return text
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -186,45 +232,78 @@ def markdown_to_text(markdown: str) -> tuple[str, tuple[str, ...]]:
 
 # --------------------------------------------------------------------------- formats
 
+def _clean(value: Any) -> str:
+    """A metadata value as text without lone surrogates (which no store can encode)."""
+    return _LONE_SURROGATE.sub("\ufffd", str(value))
+
+
 def _article_from_fields(meta: dict[str, Any], body: str, headings: tuple[str, ...],
-                         path: Path, default_id: str, default_title: str = "") -> Article:
+                         path: Path, default_id: str, default_title: str = "",
+                         warnings: Warnings | None = None) -> Article:
     if not isinstance(meta, dict):
         raise SourceError("front matter is not a mapping")
-    article_id = str(meta.get("slug") or meta.get("id") or default_id).strip()
-    title = repair_text(str(meta.get("title") or default_title or (headings[0] if headings else article_id)))
-    body = body.strip()
+    article_id = _clean(meta.get("slug") or meta.get("id") or "").strip() or default_id
+    title = repair_text(_clean(meta.get("title") or default_title or (headings[0] if headings else article_id)))
+    body = _clean(body).strip()
     if not body:
         raise SourceError("no body text")
-    language = str(meta.get("lang") or meta.get("language") or "").strip().lower()[:2] or guess_language(body)
+    language = _clean(meta.get("lang") or meta.get("language") or "").strip().lower()[:2] or guess_language(body)
+    raw_date = meta.get("date") or meta.get("published") or meta.get("datePublished")
+    try:
+        date = parse_date(raw_date)
+    except SourceError as exc:  # the article is still worth having; only its date is lost
+        date = None
+        if warnings is not None:
+            warnings.append(f"{exc}; date dropped")
     return Article(
         id=article_id,
-        title=" ".join(title.split()),
+        title=" ".join(title.split()) or article_id,
         body=body,
-        date=parse_date(meta.get("date") or meta.get("published") or meta.get("datePublished")),
+        date=date,
         language=language,
-        categories=_str_list(meta.get("categories") or meta.get("category")),
-        tags=_str_list(meta.get("tags") or meta.get("keywords")),
-        summary=repair_text(" ".join(str(meta.get("summary") or meta.get("description") or "").split())),
-        url=str(meta.get("url") or meta.get("permalink") or ""),
+        categories=tuple(_clean(c) for c in _str_list(meta.get("categories") or meta.get("category"))),
+        tags=tuple(_clean(t) for t in _str_list(meta.get("tags") or meta.get("keywords"))),
+        summary=repair_text(" ".join(_clean(meta.get("summary") or meta.get("description") or "").split())),
+        url=_clean(meta.get("url") or meta.get("permalink") or ""),
         source_path=str(path),
         headings=headings,
     )
 
 
-def parse_markdown(text: str, path: Path) -> Article:
+class _DatesAsTextLoader(yaml.SafeLoader):
+    """YAML without timestamp construction: dates stay text, so an impossible date costs only the date."""
+
+
+_DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _YAMLDatesAsText(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_DatesAsTextLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+def parse_markdown(text: str, path: Path, warnings: Warnings | None = None) -> Article:
     """Markdown with optional YAML (---) or TOML (+++) front matter."""
     try:
-        post = frontmatter.loads(text)
+        handler = frontmatter.detect_format(text, frontmatter.handlers)
+        if isinstance(handler, frontmatter.YAMLHandler):
+            handler = _YAMLDatesAsText()
+        metadata, content = frontmatter.parse(text, handler=handler)
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceError(f"invalid YAML front matter ({first})") from None
     except Exception as exc:  # TOML errors and the like
         raise SourceError(f"invalid front matter ({type(exc).__name__}: {exc})") from None
-    body, headings = markdown_to_text(post.content)
-    return _article_from_fields(dict(post.metadata), body, headings, path, path.stem)
+    if not isinstance(metadata, dict):
+        raise SourceError("front matter is not a mapping")
+    body, headings = markdown_to_text(content)
+    return _article_from_fields(dict(metadata), body, headings, path, path.stem, warnings=warnings)
 
 
-def parse_plain_text(text: str, path: Path) -> Article:
+def parse_plain_text(text: str, path: Path, warnings: Warnings | None = None) -> Article:
     """Plain text: the first non-empty line is the title; short unpunctuated lines are headings."""
     lines = [line.strip() for line in text.strip().splitlines()]
     if not lines:
@@ -239,15 +318,56 @@ def parse_plain_text(text: str, path: Path) -> Article:
             blocks.append(_as_sentence(line))
         else:
             blocks.append(line)
-    return _article_from_fields({}, "\n\n".join(blocks), tuple(headings), path, path.stem, default_title=lines[0])
+    return _article_from_fields({}, "\n\n".join(blocks), tuple(headings), path, path.stem, default_title=lines[0],
+                                warnings=warnings)
 
 
 _HTML_DROP = "script, style, nav, footer, header, aside, form, noscript, template, iframe, svg"
 _HTML_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "figcaption", "pre", "td", "th", "dt", "dd"}
 
 
-def parse_html(text: str, path: Path) -> Article:
+def _outermost_blocks(root: Any) -> Iterator[Any]:
+    """Block elements under ``root`` in document order, not descending into a block (linear, no recursion)."""
+    stack = [root.child] if root.child is not None else []
+    while stack:
+        node = stack.pop()
+        if node.next is not None:
+            stack.append(node.next)
+        if node.tag in _HTML_BLOCKS:
+            yield node
+        elif node.child is not None:
+            stack.append(node.child)
+
+
+#: Deepest element nesting parsed; HTML parsing time grows with the square of the depth.
+MAX_HTML_DEPTH = 1000
+
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+#: Elements that never nest (void) or whose end tag may be left out: not counted as depth.
+_HTML_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+              "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+              "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"}
+
+
+def html_nesting_depth(text: str, limit: int = MAX_HTML_DEPTH) -> int:
+    """Approximate deepest element nesting of HTML (stops counting once past ``limit``)."""
+    depth = deepest = 0
+    for match in _HTML_TAG.finditer(text):
+        closing, tag, self_closing = match.groups()
+        if tag.lower() in _HTML_FLAT or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
+
+
+def parse_html(text: str, path: Path, warnings: Warnings | None = None) -> Article:
     """An HTML page: metadata from head, text from <article>/<main>/<body> minus boilerplate."""
+    if html_nesting_depth(text) > MAX_HTML_DEPTH:
+        raise SourceError(f"markup nested too deeply (more than {MAX_HTML_DEPTH} levels)")
     tree = LexborHTMLParser(text)
 
     def meta(*names: str) -> str:
@@ -272,18 +392,7 @@ def parse_html(text: str, path: Path) -> Article:
         node.decompose()
     blocks: list[str] = []
     headings: list[str] = []
-    for node in root.traverse():
-        if node.tag not in _HTML_BLOCKS:
-            continue
-        parent = node.parent
-        nested = False
-        while parent is not None and parent is not root:
-            if parent.tag in _HTML_BLOCKS:
-                nested = True
-                break
-            parent = parent.parent
-        if nested:
-            continue
+    for node in _outermost_blocks(root):
         content = " ".join(node.text(separator="").split())
         if not content:
             continue
@@ -301,7 +410,7 @@ def parse_html(text: str, path: Path) -> Article:
     fields = {"title": title, "date": date, "lang": lang,
               "summary": meta("description", "og:description"), "url": meta("og:url"),
               "keywords": meta("keywords") or None}
-    return _article_from_fields(fields, "\n\n".join(blocks), tuple(headings), path, path.stem)
+    return _article_from_fields(fields, "\n\n".join(blocks), tuple(headings), path, path.stem, warnings=warnings)
 
 
 def parse_jsonl(text: str, path: Path) -> Iterator[Article | SourceProblem]:
@@ -313,9 +422,12 @@ def parse_jsonl(text: str, path: Path) -> Iterator[Article | SourceProblem]:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise SourceError("line is not a JSON object")
+            warnings: Warnings = []
             raw_body = record.get("body") or record.get("text") or record.get("content") or ""
-            body, headings = markdown_to_text(repair_text(str(raw_body)))
-            yield _article_from_fields(record, body, headings, path, f"{path.stem}-{lineno}")
+            body, headings = markdown_to_text(repair_text(str(raw_body), warnings))
+            yield _article_from_fields(record, body, headings, path, f"{path.stem}-{lineno}", warnings=warnings)
+            for warning in warnings:
+                yield SourceProblem(path, warning, lineno, Severity.WARNING)
         except json.JSONDecodeError as exc:
             yield SourceProblem(path, f"invalid JSON ({exc.msg} at column {exc.colno})", lineno)
         except SourceError as exc:
@@ -346,17 +458,26 @@ def detect_format(text: str, path: Path) -> str:
     return "text"
 
 
+_FILE_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
+               stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
+
+
 def read_file(path: Path) -> Iterator[Article | SourceProblem]:
-    """Articles in one file; problems are yielded, never raised."""
+    """Articles in one file, then its warnings; problems are yielded, never raised."""
+    warnings: Warnings = []
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            yield SourceProblem(path, f"not a regular file ({_FILE_KINDS.get(stat.S_IFMT(info.st_mode), 'special file')})")
+            return
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             yield SourceProblem(path, f"file too large ({size / 1e6:.0f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB limit)")
             return
         if size == 0:
             yield SourceProblem(path, "empty file")
             return
-        text = repair_text(decode_bytes(path.read_bytes()))
+        text = repair_text(decode_bytes(path.read_bytes(), warnings), warnings)
         if not text.strip():
             yield SourceProblem(path, "empty file (only whitespace)")
             return
@@ -364,11 +485,13 @@ def read_file(path: Path) -> Iterator[Article | SourceProblem]:
         if fmt == "jsonl":
             yield from parse_jsonl(text, path)
         elif fmt == "markdown":
-            yield parse_markdown(text, path)
+            yield parse_markdown(text, path, warnings)
         elif fmt == "html":
-            yield parse_html(text, path)
+            yield parse_html(text, path, warnings)
         else:
-            yield parse_plain_text(text, path)
+            yield parse_plain_text(text, path, warnings)
+        for warning in warnings:
+            yield SourceProblem(path, warning, severity=Severity.WARNING)
     except SourceError as exc:
         yield SourceProblem(path, str(exc))
     except PermissionError:
@@ -377,6 +500,9 @@ def read_file(path: Path) -> Iterator[Article | SourceProblem]:
         yield SourceProblem(path, f"cannot read ({exc.strerror or exc})")
     except RecursionError:
         yield SourceProblem(path, "markup nested too deeply")
+    except Exception as exc:  # a parser bug must cost one file, not the run; --debug logs the traceback
+        log.debug("reading %s failed", path, exc_info=True)
+        yield SourceProblem(path, f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
 
 def discover_files(paths: Iterable[str | Path]) -> Iterator[Path | SourceProblem]:

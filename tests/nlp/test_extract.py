@@ -78,6 +78,8 @@ SEED_MUST_FIND = {
 
 def test_seed_articles_yield_the_named_entities(seeds, extractor):
     for article in read_articles([seeds]):
+        if not isinstance(article, Article):
+            continue  # warnings, e.g. the repaired mojibake of seed 000
         extraction = extractor.extract(article)
         found = {m.entity_iri for m in extraction.mentions}
         missing = [str(i) for i in SEED_MUST_FIND[article.id] if str(i) not in found]
