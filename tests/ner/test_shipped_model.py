@@ -27,16 +27,20 @@ def test_meta_and_pipeline(nlp):
 
 
 def test_finds_people(nlp):
-    ents = _ents(nlp, "Bundeskanzler Olaf Scholz traf am Dienstag den französischen Präsidenten "
-                      "Emmanuel Macron zu einem Gespräch.")
+    ents = _ents(nlp, "Olaf Scholz traf am Dienstag in Paris den französischen Präsidenten Emmanuel Macron.")
     assert ("Olaf Scholz", "PER") in ents
     assert ("Emmanuel Macron", "PER") in ents
+    assert ("Paris", "LOC") in ents
+    ents = _ents(nlp, "Der Vorstand der Commerzbank hat Bettina Orlopp zur neuen Chefin gewählt.")
+    assert ("Bettina Orlopp", "PER") in ents and ("Commerzbank", "ORG") in ents
 
 
 def test_finds_organisations(nlp):
     ents = _ents(nlp, "Die Deutsche Telekom und die Siemens AG wollen gemeinsam in neue Rechenzentren investieren.")
     assert ("Siemens AG", "ORG") in ents
-    assert any(label == "ORG" and "Telekom" in text for text, label in ents)
+    assert ("Deutsche Telekom", "ORG") in ents
+    ents = _ents(nlp, "Der Manager Thomas Weber wechselt von der Allianz zu BMW nach München.")
+    assert {("Thomas Weber", "PER"), ("BMW", "ORG"), ("München", "LOC")} <= ents
 
 
 def test_finds_person_org_and_place_together(nlp):

@@ -28,12 +28,10 @@ CONFIG_PATH = Path(__file__).parent / "config.cfg"
 SHIPPED_CORPORA: dict[str, float] = {"germeval": 3.0, "smartdata": 1.0, "mobie": 1.0, "wikiann": 0.5}
 # Config overrides of the shipped model (on top of config.cfg).
 SHIPPED_OVERRIDES: dict[str, object] = {
-    "components.tok2vec.model.encode.width": 192,
-    "components.tok2vec.model.embed.rows": [20000, 4000, 10000, 5000],
     "training.patience": 4000,
     "training.eval_frequency": 400,
 }
-SHIPPED_MAX_STEPS = 6000
+SHIPPED_MAX_STEPS = 2000
 
 ATTRIBUTION = [
     "GermEval 2014 NER data (1,500-sentence part of the dev split), CC BY 4.0: Benikova, Biemann, "
@@ -49,7 +47,7 @@ SOURCE_ATTRIBUTION = {
              "Recognition, Entity Linking and Relation Extraction in the Mobility Domain, KONVENS 2021.",
     "ler": "German LER (dev and test splits), CC BY 4.0: Leitner, Rehm, Moreno-Schneider (2019), "
            "Fine-grained Named Entity Recognition in Legal Documents, SEMANTiCS 2019.",
-    "wikiann": "WikiANN / PAN-X German (silver, from Wikipedia text, CC BY-SA 3.0): Pan, Zhang, May, Nothman, "
+    "wikiann": "WikiANN / PAN-X German (silver annotations of Wikipedia text), CC BY-SA 3.0: Pan, Zhang, May, Nothman, "
                "Knight, Ji (2017), Cross-lingual Name Tagging and Linking for 282 Languages, ACL 2017; "
                "Rahimi, Li, Cohn (2019), Massively Multilingual Transfer for NER, ACL 2019.",
 }
@@ -169,7 +167,7 @@ def _write_meta(model: Path, sources: list[str]) -> None:
                        "openly licensed German corpora (see sources).",
         "author": "topicgraph",
         "license": "CC BY-SA 4.0" if any("CC BY-SA" in s for s in sources) else "CC BY 4.0",
-        "sources": [{"name": s.split(",")[0], "citation": s} for s in sources],
+        "sources": [{"name": s.split(", CC BY")[0], "citation": s} for s in sources],
     })
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
