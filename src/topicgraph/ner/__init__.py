@@ -1,0 +1,24 @@
+"""topicgraph's own German NER (PER/ORG/LOC): corpora, training, evaluation, shipped model.
+
+The shipped pipeline (``SHIPPED_MODEL_PATH``) is a plain spaCy pipeline
+(lang ``de``, default German tokenizer, ``tok2vec`` + ``ner``), loadable with
+``spacy.load``. Add a lemmatizer, sentencizer or entity ruler after ``ner``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SHIPPED_MODEL_PATH = Path(__file__).parent / "model"
+
+
+def load_shipped_model(**kwargs):
+    """Load the shipped German NER pipeline, or ``None`` if it is not present."""
+    if not (SHIPPED_MODEL_PATH / "meta.json").exists():
+        return None
+    import spacy
+
+    return spacy.load(SHIPPED_MODEL_PATH, **kwargs)
+
+
+__all__ = ["SHIPPED_MODEL_PATH", "load_shipped_model"]
