@@ -438,5 +438,39 @@ def check(ctx, shapes, max_shown) -> None:
         ctx.exit(1)
 
 
+@main.command("train-ner")
+@click.option("--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory for the trained pipeline.")
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), help="The shared data folder (default $TOPICGRAPH_SHARED or ../shared).")
+@click.option("--corpora", help="NAME:WEIGHT,... e.g. germeval:3,smartdata:1 (default: the shipped recipe).")
+@click.option("--max-sentences", type=int, help="Use at most this many training sentences (quick runs).")
+@click.option("--max-steps", type=int, help="Training steps (default: the shipped recipe's).")
+@click.option("--seed", default=42, show_default=True)
+def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed) -> None:
+    """Train the German NER with spaCy (checked-in config.cfg, fixed seed)."""
+    from .ner.train import parse_corpora, train_ner
+
+    best = train_ner(output, shared, parse_corpora(corpora), max_sentences, seed, max_steps)
+    click.echo(f"trained pipeline: {best}")
+
+
+@main.command("eval-ner")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--heldout", is_flag=True, help="Evaluate on the GermEval 2014 held-out split (from the shared data).")
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), help="The shared data folder, for --heldout.")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline to score (default: the shipped model).")
+def eval_ner_command(file, heldout, shared, model) -> None:
+    """Precision/recall/F1 per label (exact spans) on GermEval-format or token<TAB>IOB files."""
+    import tempfile
+
+    from .ner.corpora import write_germeval_heldout
+    from .ner.evaluate import evaluate_ner, format_report
+
+    if bool(file) == heldout:
+        raise click.UsageError("give a FILE or --heldout")
+    if heldout:
+        file = write_germeval_heldout(Path(tempfile.gettempdir()) / "topicgraph-germeval-heldout.tsv", shared)
+    click.echo(format_report(evaluate_ner(file, model)))
+
+
 if __name__ == "__main__":
     main()

@@ -176,6 +176,20 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
 
+def parse_corpora(spec: str | None) -> dict[str, float] | None:
+    """``"germeval:3,smartdata:1"`` -> ``{"germeval": 3.0, "smartdata": 1.0}``; None for the shipped recipe."""
+    if not spec:
+        return None
+    corpora: dict[str, float] = {}
+    for item in spec.split(","):
+        name, _, weight = item.strip().partition(":")
+        try:
+            corpora[name] = float(weight or 1)
+        except ValueError:
+            raise ValueError(f"--corpora: bad weight in {item!r} (expected NAME:NUMBER)") from None
+    return corpora
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--output", required=True)
@@ -192,12 +206,7 @@ def main(argv=None) -> int:
     ap.add_argument("--log", default=None, help="append a JSON line with the result here")
     ap.add_argument("--tag", default="")
     a = ap.parse_args(argv)
-    corpora = None
-    if a.corpora:
-        corpora = {}
-        for item in a.corpora.split(","):
-            name, _, w = item.partition(":")
-            corpora[name] = float(w or 1)
+    corpora = parse_corpora(a.corpora)
     ov = {}
     for item in a.override:
         k, _, v = item.partition("=")
