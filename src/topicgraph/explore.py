@@ -121,20 +121,24 @@ def build_graph(store: Store) -> nx.Graph:
     names: dict[str, dict[str, str]] = {}
     alt_names: dict[str, set[str]] = {}
     types: dict[str, str] = {}
+    # No join with the articles here: a discovered entity's labels are repeated in the named graph of
+    # every article that mentions it, so joining would grow with the square of its popularity.
+    entities = {n for n, t in graph.nodes(data="type") if t != ARTICLE}
     for entity, label, kind in store.query(
-        "SELECT DISTINCT ?e ?l ?k WHERE { ?a tg:mentions ?e ."
-        " { ?e skos:prefLabel ?l BIND('pref' AS ?k) } UNION { ?e skos:altLabel ?l BIND('alt' AS ?k) }"
-        " UNION { ?e rdfs:label ?l BIND('alt' AS ?k) } }"
+        "SELECT DISTINCT ?e ?l ?k WHERE { { ?e skos:prefLabel ?l BIND('pref' AS ?k) }"
+        " UNION { ?e skos:altLabel ?l BIND('alt' AS ?k) } UNION { ?e rdfs:label ?l BIND('alt' AS ?k) } }"
     ).rows:
         key = str(entity)
+        if key not in entities:
+            continue
         alt_names.setdefault(key, set()).add(str(label))
         if str(kind) == "pref":
             names.setdefault(key, {})[getattr(label, "language", None) or ""] = str(label)
     for entity, etype in store.query(
-        "SELECT DISTINCT ?e ?t WHERE { ?a tg:mentions ?e . ?e a ?t"
-        " FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology)) }"
+        "SELECT DISTINCT ?e ?t WHERE { ?e a ?t FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology)) }"
     ).rows:
-        types.setdefault(str(entity), str(etype).rsplit("#", 1)[-1])
+        if str(entity) in entities:
+            types.setdefault(str(entity), str(etype).rsplit("#", 1)[-1])
     for node, attrs in graph.nodes(data=True):
         if attrs.get("type") == ARTICLE:
             continue
@@ -377,7 +381,8 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
         "categories": sorted({c for a in chosen.articles.values() for c in a["cats"]}),
         "dates": [dates[0], dates[-1]] if dates else [],
         "options": {"physics": {"enabled": False}, "layout": {"improvedLayout": False},
-                    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(nodes) > 1000},
+                    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(nodes) > 1000,
+                                    "hideEdgesOnZoom": len(nodes) > 1000},
                     "edges": {"smooth": False, "selectionWidth": 2},
                     "nodes": {"font": {"size": 12}, "borderWidth": 1}},
     }
