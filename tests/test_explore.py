@@ -248,3 +248,14 @@ def test_write_explorer_returns_what_it_shows(store_dir, tmp_path):
         store.close()
     assert (tmp_path / "sub" / "g.html").read_text(encoding="utf-8").count("Köln") >= 1
     assert node("Umlaut") in shown.graph
+
+
+def test_empty_selection_says_why(graph, tmp_path):
+    assert "no articles dated 2030-01-01 or later" in select_graph(graph, ExploreOptions(since=dt.date(2030, 1, 1))).note
+    empty = open_store(tmp_path / "empty")
+    try:
+        shown = write_explorer(empty, tmp_path / "empty.html")
+    finally:
+        empty.close()
+    assert shown.graph.number_of_nodes() == 0 and "holds no articles yet" in shown.note
+    assert page_data_of((tmp_path / "empty.html").read_text(encoding="utf-8"))["nodes"] == []

@@ -252,6 +252,9 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
             articles[n] = scope.nodes[n]
     labels = {n: (scope.nodes[n].get("label", n), scope.nodes[n].get("type", "Entity"))
               for pairs in co_mentions.values() for n, _ in pairs}
+    if not shown.number_of_nodes():
+        notes.append(f"Nothing to show: no articles dated {options.since} or later." if options.since
+                     else "Nothing to show: the store holds no articles yet (topicgraph ingest PATH).")
     if focus:
         notes.insert(0, f"Neighbourhood of {scope.nodes[focus].get('label', focus)} (depth {options.depth}).")
     return ExplorerGraph(shown, {e: co_mentions.get(e, []) for e in entity_set},
