@@ -35,7 +35,7 @@ def run_demo(store: Store, explorer_path: Path, echo: Callable[[str], None] = pr
          f"{len(report.entities)} entities, {report.mentions} mentions, {report.triples} triples.")
     for problem in report.problems:
         echo(f"  problem: {problem}")
-    graph = write_explorer(store, explorer_path, title="topicgraph demo: sample corpus")
+    graph = write_explorer(store, explorer_path, title="topicgraph demo: sample corpus").graph
     echo(f"Explorer ({graph.number_of_nodes()} nodes): {explorer_path}")
     for caption, name, params in EXAMPLES:
         shown = " ".join(f"--param {k}='{v}'" for k, v in params.items())
