@@ -15,7 +15,7 @@ import pytest
 from topicgraph.explore import ExploreOptions, build_graph, render_html, select_graph
 from topicgraph.store import open_store
 
-from test_explore import XSS_ENTITY, XSS_TITLE, node, write_fixture_store
+from .test_explore import XSS_ENTITY, XSS_TITLE, node, write_fixture_store
 
 CHROMIUM = Path(os.environ.get("TOPICGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
