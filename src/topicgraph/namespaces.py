@@ -28,6 +28,9 @@ class TG(DefinedNamespace):
     Mention: URIRef
     RelatedArticle: URIRef
     CandidateTerm: URIRef
+    CoMention: URIRef
+    EntityMonth: URIRef
+    EntityCategory: URIRef
     # article metadata
     articleId: URIRef
     category: URIRef
@@ -57,6 +60,12 @@ class TG(DefinedNamespace):
     target: URIRef
     reason: URIRef
     discoveredBy: URIRef
+    # derived statistics (derived.py)
+    entity: URIRef
+    coEntity: URIRef
+    month: URIRef
+    articleCount: URIRef
+    sentenceCount: URIRef
     # typed relations between entities
     partnerOf: URIRef
     ledBy: URIRef
@@ -72,6 +81,9 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 #: Named graph that holds the ontology and the seed knowledge base.
 KB_GRAPH = GRAPH["kb"]
+#: Named graph of statistics derived from the article graphs (derived.py), kept up to date by ingest.
+DERIVED_GRAPH = GRAPH["derived"]
+STAT = Namespace(BASE + "stat/")
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -79,6 +91,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "tech": TECH,
     "art": ART,
     "tgg": GRAPH,
+    "stat": STAT,
     "wd": WD,
     "schema": SDO,
     "skos": SKOS,
@@ -131,6 +144,27 @@ def entity_iri(name: str) -> URIRef:
 def concept_iri(name: str) -> URIRef:
     """IRI minted for a technology concept."""
     return TECH[slugify(name)]
+
+
+def _key_digest(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def comention_iri(entity: str, other: str) -> URIRef:
+    """Node counting the articles/sentences in which ``entity`` and ``other`` are both mentioned (ordered)."""
+    return STAT["co/" + _key_digest(str(entity), str(other))]
+
+
+def entity_month_iri(entity: str, month: str) -> URIRef:
+    """Node counting the articles of one month (``YYYY-MM``) that mention ``entity``."""
+    return STAT["month/" + _key_digest(str(entity), month)]
+
+
+def entity_category_iri(entity: str, category: str) -> URIRef:
+    """Node counting the articles of one category that mention ``entity``."""
+    return STAT["category/" + _key_digest(str(entity), category)]
 
 
 def article_id_from_iri(iri: str) -> str:
