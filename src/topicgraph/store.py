@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -50,7 +51,7 @@ class Store(Protocol):
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also="") -> None: ...
     def remove_graph(self, graph: URIRef, also="") -> None: ...
-    def query(self, sparql: str) -> QueryResult: ...
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult: ...
     def update(self, sparql: str) -> None: ...
     def dump_nquads(self) -> bytes: ...
     def graphs(self) -> list[URIRef]: ...
@@ -149,18 +150,19 @@ class OxigraphStore:
         """Add quads fast, bypassing transactions (bulk loads of a fresh store only)."""
         self._store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """Run a query over the union of all graphs; ``max_rows`` stops reading the answer early."""
         result = self._store.query(
             sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in result]
+            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in islice(result, max_rows)]
             return QueryResult(variables, rows)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(boolean=bool(result))
         graph = Graph()
-        for triple in result:
+        for triple in islice(result, max_rows):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult(graph=graph)
 
@@ -217,15 +219,15 @@ class RdflibStore:
         for s, p, o, g in quads:
             self.dataset.graph(g).add((s, p, o))
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         result = self.dataset.query(_with_prefixes(sparql))
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars]
-            return QueryResult(variables, [tuple(row) for row in result])
+            return QueryResult(variables, [tuple(row) for row in islice(result, max_rows)])
         if result.type == "ASK":
             return QueryResult(boolean=bool(result.askAnswer))
         graph = Graph()
-        for triple in result:
+        for triple in islice(result, max_rows):
             graph.add(triple)
         return QueryResult(graph=graph)
 
@@ -299,14 +301,17 @@ class RemoteSparqlStore:
         return f"{url}?{urlencode(params)}" if params else url
 
     # -- Store protocol
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         body = urlencode({"query": _with_prefixes(sparql)}).encode("utf-8")
         ctype, data = self._request(
             self._with_params(self.query_endpoint, self._query_params), body,
             {"Content-Type": "application/x-www-form-urlencoded",
              "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
         if "json" in ctype:
-            return _parse_json_results(json.loads(data.decode("utf-8")))
+            result = _parse_json_results(json.loads(data.decode("utf-8")))
+            if max_rows is not None:
+                result.rows = result.rows[:max_rows]
+            return result
         graph = Graph()
         graph.parse(data=data.decode("utf-8"), format="nt" if "n-triples" in ctype or not ctype else "turtle")
         return QueryResult(graph=graph)
