@@ -236,18 +236,25 @@ def serve(ctx, host, port, allow_update, timeout, max_results, cors) -> None:
 
 
 @main.command()
-@click.argument("what", type=click.Choice(["queries"]))
-@click.option("--articles", default=100_000, show_default=True, help="Synthetic articles to load.")
-@click.option("--rdflib-articles", default=10_000, show_default=True, help="Articles for the rdflib comparison (0: skip).")
-@click.option("--server/--no-server", "with_server", default=True, show_default=True, help="Also measure the bulk load into an oxigraph server (pip package).")
-@click.option("--repeat", default=20, show_default=True, help="Runs per named query (p50 over them).")
-@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the benchmark stores go (default: a temporary directory).")
-def bench(what, articles, rdflib_articles, with_server, repeat, workdir) -> None:
-    """Benchmark: bulk load rates and p50 latency per named query on a synthetic corpus."""
-    from .bench import run_query_bench
+@click.argument("what", type=click.Choice(["queries", "soak"]))
+@click.option("--articles", default=None, type=int, help="Synthetic articles (queries: 100000; soak: 2000).")
+@click.option("--rdflib-articles", default=10_000, show_default=True, help="queries: articles for the rdflib comparison (0: skip).")
+@click.option("--server/--no-server", "with_server", default=True, show_default=True, help="queries: also measure the bulk load into an oxigraph server (pip package).")
+@click.option("--repeat", default=20, show_default=True, help="queries: runs per named query (p50 over them).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="queries: where the stores go (default: a temporary directory).")
+@click.option("--clients", default=8, show_default=True, help="soak: concurrent clients.")
+@click.option("--queries", "queries_per_client", default=200, show_default=True, help="soak: queries per client.")
+@click.option("--seconds", default=60.0, show_default=True, help="soak: stop after this long at the latest.")
+def bench(what, articles, rdflib_articles, with_server, repeat, workdir, clients, queries_per_client, seconds) -> None:
+    """Benchmarks: load rates and p50 per named query (queries), or the endpoint under load while ingesting (soak)."""
+    from .bench import run_query_bench, run_soak
 
-    run_query_bench(articles, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
-                    workdir=workdir, echo=click.echo)
+    if what == "queries":
+        run_query_bench(articles or 100_000, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
+                        workdir=workdir, echo=click.echo)
+    else:
+        run_soak(articles or 2000, clients=clients, queries_per_client=queries_per_client, seconds=seconds,
+                 echo=click.echo)
 
 
 if __name__ == "__main__":
