@@ -36,8 +36,8 @@ class TopicgraphGroup(click.Group):
 
 
 @click.group(cls=TopicgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store_spec", envvar="TOPICGRAPH_STORE", default=None, metavar="PATH|memory",
-              help="Store directory (default ./.topicgraph, embedded Oxigraph) or 'memory' (rdflib).")
+@click.option("--store", "store_spec", envvar="TOPICGRAPH_STORE", default=None, metavar="PATH|memory|URL",
+              help="Store directory (default ./.topicgraph, embedded Oxigraph), 'memory' (rdflib) or the URL of a SPARQL 1.1 server.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(__version__, prog_name="topicgraph")
 @click.pass_context
@@ -483,6 +483,55 @@ def eval_ner_command(file, heldout, shared, model) -> None:
     if heldout:
         file = write_germeval_heldout(Path(tempfile.gettempdir()) / "topicgraph-germeval-heldout.tsv", shared)
     click.echo(format_report(evaluate_ner(file, model)))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused with 403 otherwise).")
+@click.option("--timeout", default=10.0, show_default=True, type=float, metavar="S", help="Query time limit in seconds.")
+@click.option("--max-results", default=10000, show_default=True, type=int, metavar="N", help="Most rows/triples per answer.")
+@click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (off by default).")
+@click.pass_context
+def serve(ctx, host, port, allow_update, timeout, max_results, cors) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (read-only, loopback, until Ctrl-C)."""
+    from .serve import ServeConfig, is_loopback, make_server
+
+    server = make_server(_store(ctx), ServeConfig(host=host, port=port, allow_update=allow_update,
+                                                  timeout=timeout, max_results=max_results, cors=cors))
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    click.echo(f"SPARQL endpoint: {server.url}  (query form: {server.url[:-len('sparql')]}; "
+               f"{'read-write' if allow_update else 'read-only'}; timeout {timeout:g} s; "
+               f"max {max_results} results; Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["queries", "soak"]))
+@click.option("--articles", default=None, type=int, help="Synthetic articles (queries: 100000; soak: 2000).")
+@click.option("--rdflib-articles", default=10_000, show_default=True, help="queries: articles for the rdflib comparison (0: skip).")
+@click.option("--server/--no-server", "with_server", default=True, show_default=True, help="queries: also measure the bulk load into an oxigraph server (pip package).")
+@click.option("--repeat", default=20, show_default=True, help="queries: runs per named query (p50 over them).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="queries: where the stores go (default: a temporary directory).")
+@click.option("--clients", default=8, show_default=True, help="soak: concurrent clients.")
+@click.option("--queries", "queries_per_client", default=200, show_default=True, help="soak: queries per client.")
+@click.option("--seconds", default=60.0, show_default=True, help="soak: stop after this long at the latest.")
+def bench(what, articles, rdflib_articles, with_server, repeat, workdir, clients, queries_per_client, seconds) -> None:
+    """Benchmarks: load rates and p50 per named query (queries), or the endpoint under load while ingesting (soak)."""
+    from .bench import run_query_bench, run_soak
+
+    if what == "queries":
+        run_query_bench(articles or 100_000, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
+                        workdir=workdir, echo=click.echo)
+    else:
+        run_soak(articles or 2000, clients=clients, queries_per_client=queries_per_client, seconds=seconds,
+                 echo=click.echo)
 
 
 if __name__ == "__main__":

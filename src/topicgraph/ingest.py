@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .derived import article_update
 from .graph import article_graph
 from .kb import KnowledgeBase, default_kb
-from .model import Article, SourceProblem
+from .model import Article, Extraction, SourceProblem
 from .nlp import Extractor
 from .sources import read_articles
 from .store import Store, load_kb_graph
@@ -44,6 +45,13 @@ def stored_hashes(store: Store) -> dict[str, str]:
     return {str(i): str(h) for i, h in result.rows}
 
 
+def store_extraction(store: Store, extraction: Extraction) -> int:
+    """Write one article's graph and update the derived statistics, in one transaction; returns the triple count."""
+    graph, triples = article_graph(extraction)
+    store.replace_graph(graph, triples, also=article_update(store, extraction))
+    return len(triples)
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: Store,
@@ -54,6 +62,9 @@ def ingest(
     on_article: ProgressCallback | None = None,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
+
+    The derived statistics (derived.py) of the entities an article touches are updated in the same
+    transaction as its graph.
 
     Each article is written in one transaction, so an interrupted run never leaves half an
     article; a bad file or article is reported and the others go on.
@@ -87,16 +98,15 @@ def ingest(
 
     def _write(extraction) -> None:
         article = extraction.article
-        graph, triples = article_graph(extraction)
         try:
-            store.replace_graph(graph, triples)
+            triples = store_extraction(store, extraction)
         except (SyntaxError, ValueError, UnicodeError) as exc:  # this article's data; the store itself is fine
             report.problems.append(SourceProblem(
                 Path(article.source_path), f"cannot store {article.id!r}: {type(exc).__name__}: {exc}"))
             return
         (report.updated if article.id in known else report.added).append(article.id)
         report.mentions += len(extraction.mentions)
-        report.triples += len(triples)
+        report.triples += triples
         report.entities.update(m.entity_iri for m in extraction.mentions)
         if on_article:
             on_article(article.id)

@@ -30,6 +30,9 @@ class TG(DefinedNamespace):
     CandidateTerm: URIRef
     CurationChange: URIRef
     RelationStatement: URIRef
+    CoMention: URIRef
+    EntityMonth: URIRef
+    EntityCategory: URIRef
     # article metadata
     articleId: URIRef
     category: URIRef
@@ -59,6 +62,12 @@ class TG(DefinedNamespace):
     target: URIRef
     reason: URIRef
     discoveredBy: URIRef
+    # derived statistics (derived.py)
+    entity: URIRef
+    coEntity: URIRef
+    month: URIRef
+    articleCount: URIRef
+    sentenceCount: URIRef
     # typed relations between entities
     partnerOf: URIRef
     ledBy: URIRef
@@ -83,6 +92,9 @@ KB_GRAPH = GRAPH["kb"]
 #: Named graph that holds the PROV record of editorial curation.
 CURATION_GRAPH = GRAPH["curation"]
 CURATION = Namespace(BASE + "curation/")
+#: Named graph of statistics derived from the article graphs (derived.py), kept up to date by ingest.
+DERIVED_GRAPH = GRAPH["derived"]
+STAT = Namespace(BASE + "stat/")
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -90,6 +102,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "tech": TECH,
     "art": ART,
     "tgg": GRAPH,
+    "stat": STAT,
     "wd": WD,
     "tgc": CURATION,
     "schema": SDO,
@@ -143,6 +156,27 @@ def entity_iri(name: str) -> URIRef:
 def concept_iri(name: str) -> URIRef:
     """IRI minted for a technology concept."""
     return TECH[slugify(name)]
+
+
+def _key_digest(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def comention_iri(entity: str, other: str) -> URIRef:
+    """Node counting the articles/sentences in which ``entity`` and ``other`` are both mentioned (ordered)."""
+    return STAT["co/" + _key_digest(str(entity), str(other))]
+
+
+def entity_month_iri(entity: str, month: str) -> URIRef:
+    """Node counting the articles of one month (``YYYY-MM``) that mention ``entity``."""
+    return STAT["month/" + _key_digest(str(entity), month)]
+
+
+def entity_category_iri(entity: str, category: str) -> URIRef:
+    """Node counting the articles of one category that mention ``entity``."""
+    return STAT["category/" + _key_digest(str(entity), category)]
 
 
 def article_id_from_iri(iri: str) -> str:

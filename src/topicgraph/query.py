@@ -155,9 +155,11 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
 def inline_bindings(sparql: str, bindings: dict[str, Node]) -> str:
-    """Bind variables with a VALUES block at the start of the WHERE clause.
+    """Bind variables to RDF terms serialised by rdflib (escaped literals, checked IRIs).
 
-    Terms are serialised by rdflib (escaped literals, checked IRIs), so a parameter value can
+    A variable that the query does not project is replaced by its term where it occurs (so the
+    store's optimiser sees a constant and uses its indexes); a projected one is bound with a
+    ``VALUES`` block at the start of the WHERE clause. Either way the value is one RDF term and can
     never change the query's structure.
     """
     if not bindings:
@@ -171,10 +173,20 @@ def inline_bindings(sparql: str, bindings: dict[str, Node]) -> str:
     match = _WHERE.search(sparql)
     if match is None:
         raise QueryError("query has no WHERE clause to bind parameters in")
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
-    return sparql[: match.end()] + block + sparql[match.end():]
+    head, body = sparql[: match.end()], sparql[match.end():]
+    head_code = "\n".join(line for line in head.splitlines() if not line.lstrip().startswith("#"))
+    projected = {}
+    for name, term in bindings.items():
+        pattern = re.compile(r"[?$]" + name + r"\b")
+        if pattern.search(head_code) or re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", head_code, re.I):
+            projected[name] = term
+        else:
+            body = pattern.sub(lambda _m, t=term: t.n3(), body)
+    if projected:
+        names = " ".join(f"?{n}" for n in projected)
+        values = " ".join(term.n3() for term in projected.values())
+        head += f" VALUES ({names}) {{ ({values}) }} "
+    return head + body
 
 
 def run_query(store: Store, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:

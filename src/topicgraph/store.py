@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -44,9 +49,9 @@ class QueryResult:
 class Store(Protocol):
     """What every backend offers."""
 
-    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None: ...
-    def remove_graph(self, graph: URIRef) -> None: ...
-    def query(self, sparql: str) -> QueryResult: ...
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also="") -> None: ...
+    def remove_graph(self, graph: URIRef, also="") -> None: ...
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult: ...
     def update(self, sparql: str) -> None: ...
     def dump_nquads(self) -> bytes: ...
     def graphs(self) -> list[URIRef]: ...
@@ -90,6 +95,29 @@ def _with_prefixes(sparql: str) -> str:
     return sparql_prefixes() + sparql
 
 
+def _also_text(also) -> str:
+    """``also`` is SPARQL Update text or an object with ``sparql()`` (derived.DerivedUpdate)."""
+    if not also:
+        return ""
+    return also if isinstance(also, str) else also.sparql()
+
+
+def replace_graph_update(graph: URIRef, triples: Iterable[Triple], also="") -> str:
+    """One SPARQL update that drops a named graph, writes its new triples and runs ``also`` after."""
+    also = _also_text(also)
+    g = URIRef(graph).n3()
+    body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
+    text = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+    return f"{text} ;\n{also}" if also else text
+
+
+def remove_graph_update(graph: URIRef, also="") -> str:
+    """One SPARQL update that runs ``also`` (while the graph is still there) and drops the graph."""
+    also = _also_text(also)
+    drop = f"DROP SILENT GRAPH {URIRef(graph).n3()}"
+    return f"{also} ;\n{drop}" if also else drop
+
+
 # --------------------------------------------------------------------------- Oxigraph
 
 class OxigraphStore:
@@ -112,27 +140,30 @@ class OxigraphStore:
                 raise StoreError(f"{path}: the store is in use by another topicgraph process") from None
             raise StoreError(f"{path}: cannot open the store ({message.splitlines()[0]})") from None
 
-    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
-        """Drop the named graph and write the new triples in one transaction."""
-        g = ox.NamedNode(str(graph))
-        body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
-        self._store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also="") -> None:
+        """Drop the named graph, write the new triples and run ``also`` in one transaction."""
+        self._store.update(replace_graph_update(graph, triples, also))
 
-    def remove_graph(self, graph: URIRef) -> None:
-        self._store.update(f"DROP SILENT GRAPH <{graph}>")
+    def remove_graph(self, graph: URIRef, also="") -> None:
+        self._store.update(remove_graph_update(graph, also))
 
-    def query(self, sparql: str) -> QueryResult:
+    def bulk_load(self, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
+        """Add quads fast, bypassing transactions (bulk loads of a fresh store only)."""
+        self._store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
+
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """Run a query over the union of all graphs; ``max_rows`` stops reading the answer early."""
         result = self._store.query(
             sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
         )
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in result]
+            rows = [tuple(from_ox(sol[v]) for v in variables) for sol in islice(result, max_rows)]
             return QueryResult(variables, rows)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(boolean=bool(result))
         graph = Graph()
-        for triple in result:
+        for triple in islice(result, max_rows):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult(graph=graph)
 
@@ -163,26 +194,41 @@ class RdflibStore:
         for prefix, ns in PREFIXES.items():
             self.dataset.bind(prefix, str(ns))
 
-    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also="") -> None:
         new = Graph(identifier=graph)
         for triple in triples:
             new.add(triple)
         self.dataset.remove_graph(graph)
         context = self.dataset.graph(graph)
         context += new
+        self._apply(also)
 
-    def remove_graph(self, graph: URIRef) -> None:
+    def remove_graph(self, graph: URIRef, also="") -> None:
+        self._apply(also)
         self.dataset.remove_graph(graph)
 
-    def query(self, sparql: str) -> QueryResult:
+    def _apply(self, also) -> None:
+        if not also:
+            return
+        if isinstance(also, str):
+            self.update(also)
+        else:
+            also.apply(self.dataset)
+
+    def bulk_load(self, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
+        """Add quads (no faster path in rdflib)."""
+        for s, p, o, g in quads:
+            self.dataset.graph(g).add((s, p, o))
+
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         result = self.dataset.query(_with_prefixes(sparql))
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars]
-            return QueryResult(variables, [tuple(row) for row in result])
+            return QueryResult(variables, [tuple(row) for row in islice(result, max_rows)])
         if result.type == "ASK":
             return QueryResult(boolean=bool(result.askAnswer))
         graph = Graph()
-        for triple in result:
+        for triple in islice(result, max_rows):
             graph.add(triple)
         return QueryResult(graph=graph)
 
@@ -200,14 +246,161 @@ class RdflibStore:
         pass
 
 
+# --------------------------------------------------------------------------- remote SPARQL 1.1 server
+
+class RemoteSparqlStore:
+    """Any SPARQL 1.1 server over HTTP (Oxigraph server, Fuseki, GraphDB, Virtuoso, ``topicgraph serve``).
+
+    ``url`` is either a base ending in ``/`` (Oxigraph server layout: ``query``, ``update`` and the
+    Graph Store Protocol at ``store``; queries get ``union-default-graph`` so the default graph is the
+    union of all graphs, as in the embedded store), or the query endpoint itself: ``.../query`` (updates
+    go to ``.../update``) or any other path such as ``.../sparql`` (queries and updates both go there;
+    the server must then treat its default graph as the union of the named graphs, as GraphDB, Virtuoso
+    and ``topicgraph serve`` do). A query string on the URL is passed on with every request.
+    Article graphs are written with one update request each (``DROP SILENT GRAPH`` + ``INSERT DATA``).
+    """
+
+    def __init__(self, url: str, timeout: float = 120.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise StoreError(f"{url}: not an http(s) URL of a SPARQL server")
+        self.url = url
+        self.timeout = timeout
+        base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        self._params = parse_qsl(parts.query, keep_blank_values=True)
+        self.graph_store: str | None = None
+        if parts.path in ("", "/") or parts.path.endswith("/"):
+            base = base if base.endswith("/") else base + "/"
+            self.query_endpoint, self.update_endpoint = base + "query", base + "update"
+            self.graph_store = base + "store"
+            if not any(k == "union-default-graph" for k, _ in self._params):
+                self._query_params = self._params + [("union-default-graph", "")]
+            else:
+                self._query_params = list(self._params)
+        elif parts.path.endswith("/query"):
+            self.query_endpoint, self.update_endpoint = base, base[: -len("query")] + "update"
+            self._query_params = list(self._params)
+        else:
+            self.query_endpoint = self.update_endpoint = base
+            self._query_params = list(self._params)
+
+    # -- HTTP
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str = "POST") -> tuple[str, bytes]:
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"{self.url}: HTTP {exc.code} {exc.reason}"
+                             f"{': ' + detail[0][:300] if detail else ''}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"{self.url}: cannot reach the SPARQL server ({reason})") from None
+
+    def _with_params(self, url: str, params: list[tuple[str, str]]) -> str:
+        return f"{url}?{urlencode(params)}" if params else url
+
+    # -- Store protocol
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        body = urlencode({"query": _with_prefixes(sparql)}).encode("utf-8")
+        ctype, data = self._request(
+            self._with_params(self.query_endpoint, self._query_params), body,
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        if "json" in ctype:
+            result = _parse_json_results(json.loads(data.decode("utf-8")))
+            if max_rows is not None:
+                result.rows = result.rows[:max_rows]
+            return result
+        graph = Graph()
+        graph.parse(data=data.decode("utf-8"), format="nt" if "n-triples" in ctype or not ctype else "turtle")
+        return QueryResult(graph=graph)
+
+    def update(self, sparql: str) -> None:
+        body = urlencode({"update": _with_prefixes(sparql)}).encode("utf-8")
+        self._request(self._with_params(self.update_endpoint, self._params), body,
+                      {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also="") -> None:
+        """One update request: drop the graph, insert its triples, run ``also`` (one transaction on the server)."""
+        self.update(replace_graph_update(graph, triples, also))
+
+    def remove_graph(self, graph: URIRef, also="") -> None:
+        self.update(remove_graph_update(graph, also))
+
+    def bulk_load(self, quads: Iterable[tuple[Node, Node, Node, Node]], batch: int = 200_000) -> None:
+        """POST N-Quads to the Graph Store Protocol endpoint in batches (or INSERT DATA without one)."""
+        chunk: list[str] = []
+
+        def send() -> None:
+            if not chunk:
+                return
+            if self.graph_store:
+                self._request(self.graph_store, "".join(chunk).encode("utf-8"),
+                              {"Content-Type": "application/n-quads"})
+            else:
+                self.update("INSERT DATA { " + " ".join(
+                    f"GRAPH {line.rsplit(' ', 2)[1]} {{ {line.rsplit(' ', 2)[0]} . }}" for line in chunk) + " }")
+            chunk.clear()
+
+        for s, p, o, g in quads:
+            chunk.append(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} {to_ox(g)} .\n")
+            if len(chunk) >= batch:
+                send()
+        send()
+
+    def dump_nquads(self) -> bytes:
+        if self.graph_store:
+            return self._request(self.graph_store, None, {"Accept": "application/n-quads"}, method="GET")[1]
+        result = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        dataset = Dataset()
+        for s, p, o, g in result.rows:
+            dataset.add((s, p, o, g))
+        return dataset.serialize(format="nquads", encoding="utf-8")
+
+    def graphs(self) -> list[URIRef]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return [g for (g,) in rows if isinstance(g, URIRef)]
+
+    def close(self) -> None:
+        pass
+
+
+def _parse_json_term(value: dict) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+def _parse_json_results(doc: dict) -> QueryResult:
+    """SPARQL 1.1 Query Results JSON -> QueryResult."""
+    if "boolean" in doc:
+        return QueryResult(boolean=bool(doc["boolean"]))
+    variables = list(doc.get("head", {}).get("vars", []))
+    rows = []
+    for binding in doc.get("results", {}).get("bindings", []):
+        rows.append(tuple(_parse_json_term(binding[v]) if v in binding else None for v in variables))
+    return QueryResult(variables, rows)
+
+
 # --------------------------------------------------------------------------- opening
 
 def open_store(spec: str | Path | None = None, read_only: bool = False) -> Store:
-    """``None`` -> ``./.topicgraph``; ``"memory"`` -> rdflib in memory; a path -> Oxigraph on disk."""
+    """``None`` -> ``./.topicgraph``; ``"memory"`` -> rdflib in memory; an http(s) URL -> a SPARQL server;
+    a path -> Oxigraph on disk."""
     if spec is not None and str(spec) == MEMORY:
         return RdflibStore()
     if spec is not None and str(spec).startswith(("http://", "https://")):
-        raise StoreError(f"{spec}: remote SPARQL stores are not supported yet")
+        return RemoteSparqlStore(str(spec))
     directory = Path(spec) if spec is not None else DEFAULT_STORE
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"{directory}: not a directory")
