@@ -151,23 +151,39 @@ def article(ctx, article_id) -> None:
 @main.command()
 @click.argument("article_id")
 @click.option("-k", default=10, show_default=True, help="Number of suggestions.")
+@click.option("--method", type=click.Choice(["entities", "graph", "text", "blend"]), default="blend", show_default=True,
+              help="Shared entities, random walk over the article-entity graph, TF-IDF over lemmas, or their blend.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only suggest articles dated on or after this day.")
+@click.option("--same-language", is_flag=True, help="Only suggest articles in the article's language.")
+@click.option("--store-results", is_flag=True, help="Also store the suggestions in the derived graph (tgg:related).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def related(ctx, article_id, k, fmt) -> None:
-    """Suggest related articles, each with the shared entities that made it."""
-    from .related import suggest_related
+def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
+    """Suggest related articles, each with the shared entities (and terms) that made it."""
+    from .related import parse_since, store_suggestions, suggest_related
 
-    suggestions = suggest_related(_store(ctx), article_id, k=k)
+    store = _store(ctx)
+    suggestions = suggest_related(store, article_id, k=k, method=method, since=parse_since(since),
+                                  same_language=same_language)
+    if store_results:
+        store_suggestions(store, {article_id: suggestions}, method)
     if fmt == "json":
         click.echo(json.dumps([{"article": s.article_id, "title": s.title, "score": s.score,
-                                "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight} for r in s.reasons]}
+                                "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight}
+                                           for r in s.reasons if r.iri],
+                                "terms": [r.label for r in s.reasons if not r.iri]}
                                for s in suggestions], ensure_ascii=False, indent=2))
         return
     if not suggestions:
-        click.echo("no related articles (no shared entities)")
+        click.echo("no related articles")
     for s in suggestions:
-        click.echo(f"{s.score:7.2f}  {s.article_id}  {s.title}")
-        click.echo(f"         shared: {', '.join(r.label for r in s.reasons)}")
+        click.echo(f"{s.score:7.3f}  {s.article_id}  {s.title}")
+        shared = [r.label for r in s.reasons if r.iri]
+        terms = [r.label for r in s.reasons if not r.iri]
+        if shared:
+            click.echo(f"         shared: {', '.join(shared)}")
+        if terms:
+            click.echo(f"         terms:  {', '.join(terms)}")
 
 
 @main.command()

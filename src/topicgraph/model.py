@@ -121,6 +121,8 @@ class Extraction:
     entities: dict[str, Entity] = field(default_factory=dict)
     salience: dict[str, float] = field(default_factory=dict)
     about: tuple[str, ...] = ()
+    #: Lower-cased lemmas of the title and body's content words, space-separated (for text similarity).
+    terms: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class TG(DefinedNamespace):
     contentHash: URIRef
     sourcePath: URIRef
     wordCount: URIRef
+    terms: URIRef
     # article -> entity
     mentions: URIRef
     about: URIRef
@@ -72,6 +73,8 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 #: Named graph that holds the ontology and the seed knowledge base.
 KB_GRAPH = GRAPH["kb"]
+#: Derived named graph that holds the stored related-article suggestions.
+RELATED_GRAPH = GRAPH["related"]
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -138,3 +141,8 @@ def article_id_from_iri(iri: str) -> str:
     from urllib.parse import unquote
 
     return unquote(str(iri)[len(str(ART)):])
+
+
+def related_iri(source_id: str, target_id: str) -> URIRef:
+    """IRI of the stored suggestion ``source_id`` -> ``target_id`` (a tg:RelatedArticle node)."""
+    return URIRef(f"{article_iri(source_id)}#related-{_segment(target_id)}")
