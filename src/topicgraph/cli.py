@@ -12,7 +12,7 @@ import click
 from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
-    "StoreError", "QueryError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
+    "StoreError", "QueryError", "CorpusError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
 )
 
 
@@ -222,6 +222,40 @@ def demo(ctx, output) -> None:
     from .demo import run_demo
 
     run_demo(_store(ctx), output, echo=click.echo)
+
+
+@main.command("eval-related")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("-k", "--k", "k", default=10, show_default=True, help="Suggestions per article (precision@k).")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged ('none': gazetteer only).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the tuning/test split.")
+def eval_related(corpus, k, model, seed) -> None:
+    """Precision@k of each related-article method on a corpus with category labels (CSV or folder)."""
+    from .related_eval import evaluate_related
+
+    report = evaluate_related(corpus, k=k, model=model, seed=seed, echo=lambda m: click.echo(m, err=True))
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print figures (not tests)."""
+
+
+@bench.command("related")
+@click.option("-n", "--articles", "n_articles", default=100_000, show_default=True, help="Synthetic articles.")
+@click.option("-k", default=10, show_default=True, help="Suggestions per article.")
+@click.option("--method", "methods", multiple=True, type=click.Choice(["entities", "graph", "text", "blend"]),
+              help="Methods to time (default: all).")
+def bench_related_command(n_articles, k, methods) -> None:
+    """Bulk top-k for every article of a synthetic corpus, one-article latency and memory."""
+    from .related_bench import bench_related
+
+    report = bench_related(n_articles, k, methods or ("entities", "graph", "text", "blend"),
+                           echo=lambda m: click.echo(m, err=True))
+    for line in report.lines():
+        click.echo(line)
 
 
 if __name__ == "__main__":

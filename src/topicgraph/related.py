@@ -321,45 +321,76 @@ class RelatedIndex:
             return sp.csr_matrix(total if total is not None else (len(rows), len(self)))
         raise ValueError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
 
-    def _allowed(self, since: dt.date | None) -> np.ndarray | None:
-        if since is None:
-            return None
-        return np.array([a.date is not None and a.date >= since for a in self.articles])
+    def _allowed(self, source_rows: np.ndarray, since: dt.date | None, same_language: bool):
+        """Per-target filter (date window) and per-source language filter, as arrays."""
+        dates = self._cached("dates", lambda: np.array([a.date.toordinal() if a.date else 0 for a in self.articles]))
+        languages = self._cached("languages", lambda: np.unique([a.language for a in self.articles],
+                                                                   return_inverse=True)[1])
+        allowed = dates >= since.toordinal() if since is not None else None
+        return allowed, (languages if same_language else None)
 
-    def _is_near_duplicate(self, source: int, targets: np.ndarray) -> np.ndarray:
+    def _title_keys(self) -> np.ndarray:
+        return self._cached("titles", lambda: np.unique([a.title.strip().lower() for a in self.articles],
+                                                        return_inverse=True)[1])
+
+    def _near_duplicates(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """For pairs (source, target): same title or text cosine >= NEAR_DUPLICATE."""
+        titles = self._title_keys()
+        duplicate = titles[sources] == titles[targets]
         text = self._text_matrix()
-        duplicate = np.zeros(len(targets), dtype=bool)
-        if text.shape[1]:
-            cosine = np.asarray((text[targets] @ text[source].T).todense()).ravel()
+        if text.shape[1] and len(sources):
+            cosine = np.asarray(text[sources].multiply(text[targets]).sum(axis=1)).ravel()
             duplicate |= cosine >= NEAR_DUPLICATE
-        title = self.articles[source].title.strip().lower()
-        duplicate |= np.array([self.articles[t].title.strip().lower() == title for t in targets], dtype=bool)
         return duplicate
 
-    def _rank(self, source: int, row_indices: np.ndarray, row_scores: np.ndarray, k: int,
-              allowed: np.ndarray | None, same_language: bool) -> list[tuple[int, float]]:
-        keep = (row_indices != source) & (row_scores > 0)
+    def _rank_block(self, block: np.ndarray, scores: sp.csr_matrix, k: int, since: dt.date | None,
+                    same_language: bool) -> list[list[tuple[int, float]]]:
+        """Top ``k`` (target, score) per source row of a score block: self, filtered and near-duplicate
+        targets excluded; ties broken by article order."""
+        allowed, languages = self._allowed(block, since, same_language)
+        extra = 5
+        candidates: list[tuple[np.ndarray, np.ndarray]] = []
+        for i, source in enumerate(block):
+            lo, hi = scores.indptr[i], scores.indptr[i + 1]
+            idx, val = scores.indices[lo:hi], scores.data[lo:hi]
+            keep = (idx != source) & (val > 0)
+            if allowed is not None:
+                keep &= allowed[idx]
+            if languages is not None:
+                keep &= languages[idx] == languages[source]
+            idx, val = idx[keep], val[keep]
+            n = min(len(idx), k + extra)
+            if n < len(idx):
+                top = np.argpartition(-val, n - 1)[:n]
+                idx, val = idx[top], val[top]
+            order = np.lexsort((idx, -val))
+            candidates.append((idx[order], val[order]))
+        sizes = np.array([len(c[0]) for c in candidates])
+        pair_sources = np.repeat(block, sizes)
+        pair_targets = np.concatenate([c[0] for c in candidates]) if len(candidates) else np.array([], dtype=int)
+        duplicate = self._near_duplicates(pair_sources, pair_targets)
+        ranked, offset = [], 0
+        for i, (idx, val) in enumerate(candidates):
+            dup = duplicate[offset:offset + len(idx)]
+            offset += len(idx)
+            picked = [(int(t), float(v)) for t, v in zip(idx[~dup], val[~dup])][:k]
+            if len(picked) < k and dup.sum() and len(idx) == k + extra:  # many duplicates: widen this row
+                picked = self._rank_wide(int(block[i]), scores.getrow(i), k, allowed, languages)
+            ranked.append(picked)
+        return ranked
+
+    def _rank_wide(self, source: int, row: sp.csr_matrix, k: int, allowed, languages) -> list[tuple[int, float]]:
+        idx, val = row.indices, row.data
+        keep = (idx != source) & (val > 0)
         if allowed is not None:
-            keep &= allowed[row_indices]
-        if same_language:
-            language = self.articles[source].language
-            keep &= np.array([self.articles[t].language == language for t in row_indices], dtype=bool)
-        idx, val = row_indices[keep], row_scores[keep]
-        picked: list[tuple[int, float]] = []
-        want = k
-        while want and len(idx):
-            n = min(len(idx), want + 5)
-            top = np.argpartition(-val, n - 1)[:n] if n < len(idx) else np.arange(len(idx))
-            top = top[np.lexsort((idx[top], -val[top]))]
-            duplicate = self._is_near_duplicate(source, idx[top])
-            for j, dup in zip(top, duplicate):
-                if not dup and len(picked) < k:
-                    picked.append((int(idx[j]), float(val[j])))
-            rest = np.ones(len(idx), dtype=bool)
-            rest[top] = False
-            idx, val = idx[rest], val[rest]
-            want = k - len(picked)
-        return picked
+            keep &= allowed[idx]
+        if languages is not None:
+            keep &= languages[idx] == languages[source]
+        idx, val = idx[keep], val[keep]
+        order = np.lexsort((idx, -val))
+        idx, val = idx[order], val[order]
+        dup = self._near_duplicates(np.full(len(idx), source), idx)
+        return [(int(t), float(v)) for t, v in zip(idx[~dup], val[~dup])][:k]
 
     def reasons(self, source: int, target: int, method: str, n: int = 8) -> tuple[Reason, ...]:
         """Shared entities (with their LDBC/IDF contribution) and, if none or for text, shared terms."""
@@ -393,32 +424,47 @@ class RelatedIndex:
 
     def suggest(self, article_id: str, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
                 same_language: bool = False, weights: dict[str, float] | None = None) -> list[Suggestion]:
-        """The ``k`` best suggestions for one article."""
+        """The ``k`` best suggestions for one article, explained."""
         if article_id not in self.position:
             raise UnknownArticle(article_id)
-        source = self.position[article_id]
-        row = self.scores(np.array([source]), method, weights)
-        ranked = self._rank(source, row.indices, row.data, k, self._allowed(since), same_language)
-        return [self._suggestion(source, t, s, method) for t, s in ranked]
+        block = np.array([self.position[article_id]])
+        ranked = self._rank_block(block, self.scores(block, method, weights), k, since, same_language)[0]
+        return [self._suggestion(int(block[0]), t, s, method) for t, s in ranked]
+
+    def rank_all(self, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
+                 same_language: bool = False, rows: np.ndarray | None = None,
+                 weights: dict[str, float] | None = None, chunk: int = 2000, workers: int = 2):
+        """Bulk ranking without explanations: ``(source row, [(target row, score), ...])`` per article,
+        row blocks spread over ``workers`` threads (scipy's sparse products release the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
+        self.scores(rows[:1], method, weights)  # build the lazy matrices once, before the threads
+
+        def run(start: int):
+            block = rows[start:start + chunk]
+            return block, self._rank_block(block, self.scores(block, method, weights), k, since, same_language)
+
+        starts = range(0, len(rows), chunk)
+        if workers > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                results = list(pool.map(run, starts))
+        else:
+            results = [run(s) for s in starts]
+        for block, ranked in results:
+            yield from zip(block.tolist(), ranked)
 
     def suggest_all(self, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
                     same_language: bool = False, article_ids: Iterable[str] | None = None,
-                    weights: dict[str, float] | None = None, chunk: int = 2000,
-                    explain: bool = True) -> dict[str, list[Suggestion]]:
-        """Suggestions for every article (or those in ``article_ids``), computed in row blocks."""
-        rows = np.arange(len(self)) if article_ids is None else np.array(
+                    weights: dict[str, float] | None = None, explain: bool = True) -> dict[str, list[Suggestion]]:
+        """Suggestions for every article (or those in ``article_ids``); ``explain=False`` skips the reasons."""
+        rows = None if article_ids is None else np.array(
             [self.position[i] for i in article_ids if i in self.position], dtype=np.int64)
-        allowed = self._allowed(since)
         result: dict[str, list[Suggestion]] = {}
-        for start in range(0, len(rows), chunk):
-            block = rows[start:start + chunk]
-            scores = self.scores(block, method, weights)
-            for i, source in enumerate(block):
-                lo, hi = scores.indptr[i], scores.indptr[i + 1]
-                ranked = self._rank(int(source), scores.indices[lo:hi], scores.data[lo:hi], k, allowed, same_language)
-                result[self.articles[source].id] = [
-                    self._suggestion(int(source), t, s, method) if explain else
-                    Suggestion(self.articles[t].id, self.articles[t].title, round(s, 4), ()) for t, s in ranked]
+        for source, ranked in self.rank_all(k, method, since, same_language, rows, weights):
+            result[self.articles[source].id] = [
+                self._suggestion(source, t, s, method) if explain else
+                Suggestion(self.articles[t].id, self.articles[t].title, round(s, 4), ()) for t, s in ranked]
         return result
 
     def _suggestion(self, source: int, target: int, score: float, method: str) -> Suggestion:
