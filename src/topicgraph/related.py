@@ -10,7 +10,8 @@ Four methods score a source article against every other article:
   truncated after two article hops: article -> entity -> article, plus article -> entity -> article
   -> entity -> article through each entity's strongest co-mentioned entities. Sparse matrices (scipy).
 - ``text``: cosine of TF-IDF vectors over the articles' lemmas (``tg:terms``, written at ingest;
-  sublinear tf, 1–2-grams): the fallback for articles with few entities.
+  sublinear tf, 1–2-grams), blended with one diffusion step over the text-neighbour graph (articles
+  whose nearest neighbours by text are the same): the fallback for articles with few entities.
 - ``blend``: per source, each method's scores divided by its best score, then weighted
   (``DEFAULT_BLEND_WEIGHTS``, chosen on a split of 10kGNAD-dev by ``topicgraph eval-related``).
 
@@ -52,6 +53,13 @@ NEAR_DUPLICATE = 0.9
 RESTART = 0.15
 #: Strongest co-mentioned entities kept per entity for the walk's second step.
 CO_MENTION_NEIGHBOURS = 16
+#: Entities kept per article after the walk's second step (its own ones weigh most).
+WALK_ENTITIES = 20
+#: Text similarity = (1 - TEXT_DIFFUSION) x cosine + TEXT_DIFFUSION x shared text neighbours (one
+#: diffusion step over the graph linking each article to its TEXT_NEIGHBOURS nearest by cosine),
+#: each scaled by its row maximum; chosen on the tuning half of 10kGNAD-dev.
+TEXT_DIFFUSION = 0.5
+TEXT_NEIGHBOURS = 10
 #: Blend weights, chosen on the tuning half of 10kGNAD-dev (``topicgraph eval-related``).
 DEFAULT_BLEND_WEIGHTS = {"entities": 0.2, "graph": 0.2, "text": 0.6}
 #: From this many articles on, features (entities, terms) in more than ``COMMON_SHARE`` of the
@@ -116,6 +124,13 @@ def _top_per_row(matrix: sp.csr_matrix, n: int) -> sp.csr_matrix:
     matrix.data = np.where(keep, data, 0.0)
     matrix.eliminate_zeros()
     return matrix
+
+
+def _row_max_scaled(matrix: sp.csr_matrix, weight: float) -> sp.csr_matrix:
+    """Each row divided by its largest value, times ``weight``."""
+    best = matrix.max(axis=1).toarray().ravel()
+    best[best <= 0] = 1.0
+    return sp.csr_matrix(sp.diags(weight / best) @ matrix)
 
 
 def _drop_common(matrix: sp.csr_matrix, n_articles: int) -> sp.csr_matrix:
@@ -266,10 +281,14 @@ class RelatedIndex:
             w = sp.csr_matrix(w + self.about.multiply(w > 0))  # about edges count twice
             to_entity = _row_normalise(w)  # article -> entity
             to_article = _row_normalise(w.T.tocsr())  # entity -> article
-            co = _top_per_row(sp.csr_matrix(to_article @ to_entity), CO_MENTION_NEIGHBOURS)
-            co = _row_normalise(co)
+            co = sp.csr_matrix(to_article @ to_entity)  # entity -> article -> entity
+            co.setdiag(0)
+            co.eliminate_zeros()
+            # keep each entity's most telling co-mentioned entities (transition x IDF), renormalised
+            informative = _top_per_row(sp.csr_matrix(co @ sp.diags(self.idf)), CO_MENTION_NEIGHBOURS)
+            co = _row_normalise(sp.csr_matrix(co.multiply(informative > 0)))
             decay = (1.0 - RESTART) ** 2
-            walk = sp.csr_matrix(to_entity + decay * (to_entity @ co))
+            walk = _top_per_row(sp.csr_matrix(to_entity + decay * (to_entity @ co)), WALK_ENTITIES)
             return walk, to_article
         return self._cached("graph", make)
 
@@ -292,6 +311,19 @@ class RelatedIndex:
             return matrix
         return self._cached("text", make)
 
+    def _text_neighbours(self, chunk: int = 2000) -> sp.csr_matrix:
+        """Article x article: each article's ``TEXT_NEIGHBOURS`` nearest articles by text cosine."""
+        def make():
+            text, text_t = self._text_matrix(), self._text_transposed()
+            blocks = []
+            for start in range(0, len(self), chunk):
+                block = sp.csr_matrix(text[start:start + chunk] @ text_t)
+                block.setdiag(0, k=start)
+                block.eliminate_zeros()
+                blocks.append(_top_per_row(block, TEXT_NEIGHBOURS))
+            return sp.csr_matrix(sp.vstack(blocks)) if blocks else sp.csr_matrix((0, 0))
+        return self._cached("neighbours", make)
+
     def _text_transposed(self) -> sp.csr_matrix:
         return self._cached("text_t", lambda: self._text_matrix().T.tocsr())
 
@@ -306,17 +338,19 @@ class RelatedIndex:
             walk, to_article = self._walk_matrices()
             return sp.csr_matrix(walk[rows] @ to_article)
         if method == "text":
-            return sp.csr_matrix(self._text_matrix()[rows] @ self._text_transposed())
+            cosine = sp.csr_matrix(self._text_matrix()[rows] @ self._text_transposed())
+            if TEXT_DIFFUSION <= 0:
+                return cosine
+            neighbours = self._text_neighbours()
+            shared = sp.csr_matrix(neighbours[rows] @ self._cached("neighbours_t", lambda: neighbours.T.tocsr()))
+            return sp.csr_matrix(_row_max_scaled(cosine, 1.0 - TEXT_DIFFUSION) + _row_max_scaled(shared, TEXT_DIFFUSION))
         if method == "blend":
             weights = weights or DEFAULT_BLEND_WEIGHTS
             total = None
             for name, weight in weights.items():
                 if weight <= 0:
                     continue
-                part = self.scores(rows, name).astype(np.float32)
-                best = part.max(axis=1).toarray().ravel()
-                best[best <= 0] = 1.0
-                part = sp.diags(weight / best) @ part
+                part = _row_max_scaled(self.scores(rows, name).astype(np.float32), weight)
                 total = part if total is None else total + part
             return sp.csr_matrix(total if total is not None else (len(rows), len(self)))
         raise ValueError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")

@@ -25,7 +25,7 @@ from .related import METHODS, RelatedIndex, precision_at_k
 from .sources import read_articles
 
 #: Blend weight grid step.
-GRID_STEP = 0.1
+GRID_STEP = 0.05
 
 
 class CorpusError(ValueError):
@@ -43,6 +43,7 @@ class EvalReport:
     precision_all: dict[str, float] = field(default_factory=dict)
     blend_weights: dict[str, float] = field(default_factory=dict)
     entity_articles: int = 0
+    text_cosine: float = 0.0
 
     def lines(self) -> list[str]:
         """One line per method: name, precision@k on the test half, then on all articles."""
@@ -55,6 +56,7 @@ class EvalReport:
                 extra = "  plain TF-IDF over raw words"
             out.append(f"{name:9} {self.precision[name]:.3f}   (all {self.n_articles}: {self.precision_all[name]:.3f}){extra}")
         text_only = max(self.precision["text"], self.precision["baseline"])
+        out.append(f"# text without the neighbour diffusion (lemma TF-IDF cosine only): {self.text_cosine:.3f}")
         out.append(f"# precision@{self.k} on the test half ({self.n_test} articles); blend - best text-only = "
                    f"{self.precision['blend'] - text_only:+.3f}; articles with entities: {self.entity_articles}/{self.n_articles}")
         return out
@@ -173,6 +175,10 @@ def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: in
         suggestions = index.suggest_all(k=k, method=method, weights=result.blend_weights, explain=False)
         result.precision[method] = precision_at_k({i: suggestions[i] for i in test_ids}, category, k)
         result.precision_all[method] = precision_at_k(suggestions, category, k)
+    text = index._text_matrix()
+    cosine = (text @ text.T).toarray()
+    np.fill_diagonal(cosine, 0.0)
+    result.text_cosine = _precision_dense(cosine, labels, test_rows, k)
     base = baseline_scores(kept)
     result.precision["baseline"] = _precision_dense(base, labels, test_rows, k)
     result.precision_all["baseline"] = _precision_dense(base, labels, np.arange(len(kept)), k)
