@@ -61,7 +61,10 @@ WALK_ENTITIES = 20
 TEXT_DIFFUSION = 0.5
 TEXT_NEIGHBOURS = 10
 #: Blend weights, chosen on the tuning half of 10kGNAD-dev (``topicgraph eval-related``).
-DEFAULT_BLEND_WEIGHTS = {"entities": 0.2, "graph": 0.2, "text": 0.6}
+DEFAULT_BLEND_WEIGHTS = {"entities": 0.1, "graph": 0.1, "text": 0.8}
+#: The blend adds up each method's best BLEND_CANDIDATES targets per source (a target outside a
+#: method's list gets nothing from that method): it keeps the bulk blend as cheap as its parts.
+BLEND_CANDIDATES = 50
 #: From this many articles on, features (entities, terms) in more than ``COMMON_SHARE`` of the
 #: articles are left out: they weigh almost nothing (low IDF) and dominate the cost at scale.
 COMMON_FROM = 20_000
@@ -351,6 +354,7 @@ class RelatedIndex:
                 if weight <= 0:
                     continue
                 part = _row_max_scaled(self.scores(rows, name).astype(np.float32), weight)
+                part = _top_per_row(part, BLEND_CANDIDATES)
                 total = part if total is None else total + part
             return sp.csr_matrix(total if total is not None else (len(rows), len(self)))
         raise ValueError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
