@@ -12,8 +12,8 @@ import click
 from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
-    "StoreError", "StoreLocked", "QueryError", "ExportError", "UnknownArticle", "SourceError", "OSError", "ValueError",
-    "CurationError", "GoldError",
+    "StoreError", "StoreLocked", "QueryError", "CorpusError", "ExportError", "UnknownArticle", "SourceError",
+    "OSError", "ValueError", "CurationError", "GoldError",
 )
 
 
@@ -167,23 +167,39 @@ def article(ctx, article_id) -> None:
 @main.command()
 @click.argument("article_id")
 @click.option("-k", default=10, show_default=True, help="Number of suggestions.")
+@click.option("--method", type=click.Choice(["entities", "graph", "text", "blend"]), default="blend", show_default=True,
+              help="Shared entities, random walk over the article-entity graph, TF-IDF over lemmas, or their blend.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only suggest articles dated on or after this day.")
+@click.option("--same-language", is_flag=True, help="Only suggest articles in the article's language.")
+@click.option("--store-results", is_flag=True, help="Also store the suggestions in the derived graph (tgg:related).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def related(ctx, article_id, k, fmt) -> None:
-    """Suggest related articles, each with the shared entities that made it."""
-    from .related import suggest_related
+def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
+    """Suggest related articles, each with the shared entities (and terms) that made it."""
+    from .related import parse_since, store_suggestions, suggest_related
 
-    suggestions = suggest_related(_store(ctx), article_id, k=k)
+    store = _store(ctx)
+    suggestions = suggest_related(store, article_id, k=k, method=method, since=parse_since(since),
+                                  same_language=same_language)
+    if store_results:
+        store_suggestions(store, {article_id: suggestions}, method)
     if fmt == "json":
         click.echo(json.dumps([{"article": s.article_id, "title": s.title, "score": s.score,
-                                "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight} for r in s.reasons]}
+                                "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight}
+                                           for r in s.reasons if r.iri],
+                                "terms": [r.label for r in s.reasons if not r.iri]}
                                for s in suggestions], ensure_ascii=False, indent=2))
         return
     if not suggestions:
-        click.echo("no related articles (no shared entities)")
+        click.echo("no related articles")
     for s in suggestions:
-        click.echo(f"{s.score:7.2f}  {s.article_id}  {s.title}")
-        click.echo(f"         shared: {', '.join(r.label for r in s.reasons)}")
+        click.echo(f"{s.score:7.3f}  {s.article_id}  {s.title}")
+        shared = [r.label for r in s.reasons if r.iri]
+        terms = [r.label for r in s.reasons if not r.iri]
+        if shared:
+            click.echo(f"         shared: {', '.join(shared)}")
+        if terms:
+            click.echo(f"         terms:  {', '.join(terms)}")
 
 
 @main.command()
@@ -512,26 +528,64 @@ def serve(ctx, host, port, allow_update, timeout, max_results, cors) -> None:
         server.server_close()
 
 
-@main.command()
-@click.argument("what", type=click.Choice(["queries", "soak"]))
-@click.option("--articles", default=None, type=int, help="Synthetic articles (queries: 100000; soak: 2000).")
-@click.option("--rdflib-articles", default=10_000, show_default=True, help="queries: articles for the rdflib comparison (0: skip).")
-@click.option("--server/--no-server", "with_server", default=True, show_default=True, help="queries: also measure the bulk load into an oxigraph server (pip package).")
-@click.option("--repeat", default=20, show_default=True, help="queries: runs per named query (p50 over them).")
-@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="queries: where the stores go (default: a temporary directory).")
-@click.option("--clients", default=8, show_default=True, help="soak: concurrent clients.")
-@click.option("--queries", "queries_per_client", default=200, show_default=True, help="soak: queries per client.")
-@click.option("--seconds", default=60.0, show_default=True, help="soak: stop after this long at the latest.")
-def bench(what, articles, rdflib_articles, with_server, repeat, workdir, clients, queries_per_client, seconds) -> None:
-    """Benchmarks: load rates and p50 per named query (queries), or the endpoint under load while ingesting (soak)."""
-    from .bench import run_query_bench, run_soak
+@main.group()
+def bench() -> None:
+    """Benchmarks that print figures (not tests)."""
 
-    if what == "queries":
-        run_query_bench(articles or 100_000, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
-                        workdir=workdir, echo=click.echo)
-    else:
-        run_soak(articles or 2000, clients=clients, queries_per_client=queries_per_client, seconds=seconds,
-                 echo=click.echo)
+
+@bench.command("queries")
+@click.option("--articles", default=100_000, show_default=True, help="Synthetic articles.")
+@click.option("--rdflib-articles", default=10_000, show_default=True, help="Articles for the rdflib comparison (0: skip).")
+@click.option("--server/--no-server", "with_server", default=True, show_default=True, help="Also measure the bulk load into an oxigraph server (pip package).")
+@click.option("--repeat", default=20, show_default=True, help="Runs per named query (p50 over them).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the stores go (default: a temporary directory).")
+def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdir) -> None:
+    """Bulk load rates and p50 per named query: embedded Oxigraph next to rdflib in memory."""
+    from .bench import run_query_bench
+
+    run_query_bench(articles, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
+                    workdir=workdir, echo=click.echo)
+
+
+@bench.command("soak")
+@click.option("--articles", default=2000, show_default=True, help="Synthetic articles ingested through the endpoint.")
+@click.option("--clients", default=8, show_default=True, help="Concurrent clients.")
+@click.option("--queries", "queries_per_client", default=200, show_default=True, help="Queries per client.")
+@click.option("--seconds", default=60.0, show_default=True, help="Stop after this long at the latest.")
+def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
+    """The endpoint on loopback under concurrent queries while articles are ingested through it."""
+    from .bench import run_soak
+
+    run_soak(articles, clients=clients, queries_per_client=queries_per_client, seconds=seconds, echo=click.echo)
+
+
+@main.command("eval-related")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("-k", "--k", "k", default=10, show_default=True, help="Suggestions per article (precision@k).")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged ('none': gazetteer only).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the tuning/test split.")
+def eval_related(corpus, k, model, seed) -> None:
+    """Precision@k of each related-article method on a corpus with category labels (CSV or folder)."""
+    from .related_eval import evaluate_related
+
+    report = evaluate_related(corpus, k=k, model=model, seed=seed, echo=lambda m: click.echo(m, err=True))
+    for line in report.lines():
+        click.echo(line)
+
+
+@bench.command("related")
+@click.option("-n", "--articles", "n_articles", default=100_000, show_default=True, help="Synthetic articles.")
+@click.option("-k", default=10, show_default=True, help="Suggestions per article.")
+@click.option("--method", "methods", multiple=True, type=click.Choice(["entities", "graph", "text", "blend"]),
+              help="Methods to time (default: all).")
+def bench_related_command(n_articles, k, methods) -> None:
+    """Bulk top-k for every article of a synthetic corpus, one-article latency and memory."""
+    from .related_bench import bench_related
+
+    report = bench_related(n_articles, k, methods or ("entities", "graph", "text", "blend"),
+                           echo=lambda m: click.echo(m, err=True))
+    for line in report.lines():
+        click.echo(line)
 
 
 if __name__ == "__main__":

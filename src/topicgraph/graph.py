@@ -50,6 +50,8 @@ def article_triples(extraction: Extraction) -> Iterator[Triple]:
     yield a, TG.contentHash, Literal(article.content_hash)
     yield a, TG.sourcePath, Literal(article.source_path)
     yield a, TG.wordCount, Literal(article.word_count, datatype=XSD.integer)
+    if extraction.terms:
+        yield a, TG.terms, Literal(extraction.terms)
 
     linked = {m.entity_iri for m in extraction.mentions}
     for iri in sorted(linked):

@@ -29,6 +29,7 @@ class IngestReport:
     mentions: int = 0
     triples: int = 0
     entities: set[str] = field(default_factory=set)
+    related: int = 0
 
     @property
     def written(self) -> list[str]:
@@ -60,6 +61,7 @@ def ingest(
     force: bool = False,
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
+    related_k: int | None = 10,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
@@ -67,7 +69,9 @@ def ingest(
     transaction as its graph.
 
     Each article is written in one transaction, so an interrupted run never leaves half an
-    article; a bad file or article is reported and the others go on.
+    article; a bad file or article is reported and the others go on. Afterwards the stored
+    related-article suggestions (``related_k`` per article; ``None``: skip) of the written
+    articles and of those they affect are recomputed.
     """
     kb = kb or (extractor.kb if extractor else default_kb())
     extractor = extractor or Extractor(kb)
@@ -129,5 +133,9 @@ def ingest(
         if len(pending) >= batch_size:
             flush()
     flush()
+    if related_k and report.written:
+        from .related import refresh_related
+
+        report.related = refresh_related(store, report.written, k=related_k, kb=kb)
     return report
 

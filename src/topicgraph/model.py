@@ -122,6 +122,8 @@ class Extraction:
     salience: dict[str, float] = field(default_factory=dict)
     about: tuple[str, ...] = ()
     relations: list = field(default_factory=list)  # nlp.relations.Relation
+    #: Lower-cased lemmas of the title and body's content words, space-separated (for text similarity).
+    terms: str = ""
 
 
 class Severity(str, Enum):

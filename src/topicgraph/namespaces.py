@@ -40,6 +40,7 @@ class TG(DefinedNamespace):
     contentHash: URIRef
     sourcePath: URIRef
     wordCount: URIRef
+    terms: URIRef
     # article -> entity
     mentions: URIRef
     about: URIRef
@@ -95,6 +96,8 @@ CURATION = Namespace(BASE + "curation/")
 #: Named graph of statistics derived from the article graphs (derived.py), kept up to date by ingest.
 DERIVED_GRAPH = GRAPH["derived"]
 STAT = Namespace(BASE + "stat/")
+#: Derived named graph that holds the stored related-article suggestions.
+RELATED_GRAPH = GRAPH["related"]
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -200,3 +203,8 @@ def relation_iri(article_id: str, predicate: str, subject: str, obj: str, senten
     """IRI of one stated relation (its evidence node) in an article."""
     local = "-".join(slugify(str(x).rsplit("/", 1)[-1].rsplit("#", 1)[-1]) for x in (predicate, subject, obj))
     return URIRef(f"{article_iri(article_id)}#r{sentence}-{local}")
+
+
+def related_iri(source_id: str, target_id: str) -> URIRef:
+    """IRI of the stored suggestion ``source_id`` -> ``target_id`` (a tg:RelatedArticle node)."""
+    return URIRef(f"{article_iri(source_id)}#related-{_segment(target_id)}")

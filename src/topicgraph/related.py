@@ -1,15 +1,74 @@
-"""Related-article suggestions: IDF-weighted shared entities, weighted by aboutness, explained."""
+"""Related-article suggestions: shared entities, a random walk, text similarity and their blend, explained.
+
+Four methods score a source article against every other article:
+
+- ``entities``: shared entities weighted by IDF and by aboutness (LDBC SPB related-works weights:
+  about/about 2, about/mentions 1.5, mentions/about 1, mentions/mentions 0.5); a technology also
+  counts through its SKOS broader concepts (at ``BROADER_WEIGHT``), so an article on a narrower
+  technology meets one on the broader concept.
+- ``graph``: a random walk with restart (personalised PageRank) over the article–entity graph,
+  truncated after two article hops: article -> entity -> article, plus article -> entity -> article
+  -> entity -> article through each entity's strongest co-mentioned entities. Sparse matrices (scipy).
+- ``text``: cosine of TF-IDF vectors over the articles' lemmas (``tg:terms``, written at ingest;
+  sublinear tf, 1–2-grams), blended with one diffusion step over the text-neighbour graph (articles
+  whose nearest neighbours by text are the same): the fallback for articles with few entities.
+- ``blend``: per source, each method's scores divided by its best score, then weighted
+  (``DEFAULT_BLEND_WEIGHTS``, chosen on a split of 10kGNAD-dev by ``topicgraph eval-related``).
+
+Every suggestion carries its reasons: the shared entities (with their contribution) and, for text,
+the shared terms. Near-duplicates (text cosine >= ``NEAR_DUPLICATE`` or the same title) and the
+article itself are never suggested. Suggestions can be stored as triples in the derived named graph
+``tgg:related`` (``tg:RelatedArticle`` nodes with ``tg:source/target/score/method/reason`` plus
+``tg:relatedTo``) and are refreshed for the affected articles after an ingest.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import scipy.sparse as sp
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .kb import KnowledgeBase, default_kb
+from .model import Extraction
+from .namespaces import RELATED_GRAPH, TG, article_iri, related_iri
 from .store import Store
 
+METHODS = ("entities", "graph", "text", "blend")
+DEFAULT_METHOD = "blend"
+
 #: LDBC SPB related-works weights: (source about?, target about?) -> weight of a shared entity.
+#: They are additive: 0.5 + 1.0 * source_about + 0.5 * target_about, which the matrices use.
 ABOUTNESS_WEIGHTS = {(True, True): 2.0, (True, False): 1.5, (False, True): 1.0, (False, False): 0.5}
+#: Weight of a broader SKOS concept reached from a mentioned technology (a direct mention counts 1).
+BROADER_WEIGHT = 0.5
+#: Text cosine at or above which two articles are near-duplicates (never suggested).
+NEAR_DUPLICATE = 0.9
+#: Restart probability of the random walk.
+RESTART = 0.15
+#: Strongest co-mentioned entities kept per entity for the walk's second step.
+CO_MENTION_NEIGHBOURS = 16
+#: Entities kept per article after the walk's second step (its own ones weigh most).
+WALK_ENTITIES = 20
+#: Text similarity = (1 - TEXT_DIFFUSION) x cosine + TEXT_DIFFUSION x shared text neighbours (one
+#: diffusion step over the graph linking each article to its TEXT_NEIGHBOURS nearest by cosine),
+#: each scaled by its row maximum; chosen on the tuning half of 10kGNAD-dev.
+TEXT_DIFFUSION = 0.5
+TEXT_NEIGHBOURS = 10
+#: Blend weights, chosen on the tuning half of 10kGNAD-dev (``topicgraph eval-related``).
+DEFAULT_BLEND_WEIGHTS = {"entities": 0.1, "graph": 0.1, "text": 0.8}
+#: The blend adds up each method's best BLEND_CANDIDATES targets per source (a target outside a
+#: method's list gets nothing from that method): it keeps the bulk blend as cheap as its parts.
+BLEND_CANDIDATES = 50
+#: From this many articles on, features (entities, terms) in more than ``COMMON_SHARE`` of the
+#: articles are left out: they weigh almost nothing (low IDF) and dominate the cost at scale.
+COMMON_FROM = 20_000
+COMMON_SHARE = 0.02
 
 
 class UnknownArticle(KeyError):
@@ -21,7 +80,7 @@ class UnknownArticle(KeyError):
 
 @dataclass(frozen=True)
 class Reason:
-    """A shared entity and what it contributed."""
+    """What two articles share and what it contributed: an entity (``iri``) or a term (``iri`` empty)."""
 
     iri: str
     label: str
@@ -36,59 +95,517 @@ class Suggestion:
     reasons: tuple[Reason, ...]
 
 
-@dataclass
-class ArticleIndex:
-    """Article -> entities (with aboutness) and entity -> articles, read from the store once."""
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the index keeps of an article besides its features."""
 
-    titles: dict[str, str] = field(default_factory=dict)
-    entities: dict[str, dict[str, bool]] = field(default_factory=lambda: defaultdict(dict))
-    articles_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    labels: dict[str, str] = field(default_factory=dict)
+    id: str
+    title: str
+    date: dt.date | None = None
+    language: str = ""
+    categories: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- matrices
+
+def _row_normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    sums = np.asarray(matrix.sum(axis=1)).ravel()
+    sums[sums == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / sums) @ matrix)
+
+
+def _top_per_row(matrix: sp.csr_matrix, n: int) -> sp.csr_matrix:
+    """Keep the ``n`` largest entries of each row."""
+    matrix = matrix.tocsr()
+    indptr, data = matrix.indptr, matrix.data
+    keep = np.ones(len(data), dtype=bool)
+    for i in range(matrix.shape[0]):
+        lo, hi = indptr[i], indptr[i + 1]
+        if hi - lo > n:
+            order = np.argpartition(data[lo:hi], hi - lo - n)[: hi - lo - n]
+            keep[lo + order] = False
+    matrix.data = np.where(keep, data, 0.0)
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _row_max_scaled(matrix: sp.csr_matrix, weight: float) -> sp.csr_matrix:
+    """Each row divided by its largest value, times ``weight``."""
+    best = matrix.max(axis=1).toarray().ravel()
+    best[best <= 0] = 1.0
+    return sp.csr_matrix(sp.diags(weight / best) @ matrix)
+
+
+def _drop_common(matrix: sp.csr_matrix, n_articles: int) -> sp.csr_matrix:
+    """Zero the columns (features) present in more than ``COMMON_SHARE`` of the rows, at scale."""
+    if n_articles < COMMON_FROM:
+        return matrix
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = (df <= COMMON_SHARE * n_articles).astype(matrix.dtype)
+    return sp.csr_matrix(matrix @ sp.diags(keep))
+
+
+@dataclass
+class RelatedIndex:
+    """Articles' entities (with aboutness) and terms as sparse matrices, built once, queried often."""
+
+    articles: list[ArticleInfo]
+    entity_iris: list[str]
+    entity_labels: list[str]
+    mentions: sp.csr_matrix  # article x entity: 1 mentioned, BROADER_WEIGHT through a broader concept
+    about: sp.csr_matrix  # article x entity: 1 if the article is about the entity
+    terms: list[str]
+    position: dict[str, int] = field(default_factory=dict)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.position = {a.id: i for i, a in enumerate(self.articles)}
+
+    # ---------------------------------------------------------------- construction
 
     @classmethod
-    def from_store(cls, store: Store) -> "ArticleIndex":
-        index = cls()
-        for aid, title in store.query("SELECT ?id ?title WHERE { ?a tg:articleId ?id ; dcterms:title ?title }").rows:
-            index.titles[str(aid)] = str(title)
+    def build(cls, articles: Sequence[ArticleInfo], features: Sequence[dict[str, bool]], terms: Sequence[str],
+              labels: dict[str, str] | None = None, kb: KnowledgeBase | None = None) -> "RelatedIndex":
+        """From per-article ``{entity iri: about?}``; technologies are expanded to their SKOS ancestors."""
+        kb = kb if kb is not None else default_kb()
+        labels = dict(labels or {})
+        column: dict[str, int] = {}
+        rows, cols, weights, about_rows, about_cols = [], [], [], [], []
+        ancestors_of: dict[str, set[str]] = {}
+        for i, entities in enumerate(features):
+            weight_of: dict[str, float] = {}
+            for iri, is_about in entities.items():
+                weight_of[iri] = 1.0
+                if is_about:
+                    about_rows.append(i)
+                    about_cols.append(column.setdefault(iri, len(column)))
+            for iri in entities:
+                if iri not in ancestors_of:
+                    ancestors_of[iri] = kb.ancestors(iri)
+                for broader in ancestors_of[iri]:
+                    weight_of.setdefault(broader, BROADER_WEIGHT)
+                    if broader not in labels:
+                        labels[broader] = kb.label(broader)
+            for iri, weight in weight_of.items():
+                rows.append(i)
+                cols.append(column.setdefault(iri, len(column)))
+                weights.append(weight)
+        shape = (len(articles), len(column))
+        mentions = sp.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
+        about = sp.csr_matrix((np.ones(len(about_rows), dtype=np.float32), (about_rows, about_cols)), shape=shape)
+        iris = sorted(column, key=column.__getitem__)
+        return cls(list(articles), iris, [labels.get(i) or i.rsplit("/", 1)[-1] for i in iris],
+                   mentions, about, list(terms))
+
+    @classmethod
+    def from_extractions(cls, extractions: Iterable[Extraction], kb: KnowledgeBase | None = None) -> "RelatedIndex":
+        """From Extractions (no store): for benchmarks and tests."""
+        infos, features, terms, labels = [], [], [], {}
+        for ex in extractions:
+            a = ex.article
+            infos.append(ArticleInfo(a.id, a.title, a.date, a.language, a.categories))
+            about = set(ex.about)
+            features.append({m.entity_iri: m.entity_iri in about for m in ex.mentions})
+            terms.append(ex.terms or f"{a.title} {a.body}".lower())
+            labels.update({iri: e.label for iri, e in ex.entities.items()})
+        return cls.build(infos, features, terms, labels, kb)
+
+    @classmethod
+    def from_store(cls, store: Store, kb: KnowledgeBase | None = None) -> "RelatedIndex":
+        """Read every article's metadata, entities, aboutness and terms from the store."""
+        infos: dict[str, ArticleInfo] = {}
         rows = store.query(
-            "SELECT ?id ?e ?about WHERE { ?a tg:articleId ?id ; tg:mentions ?e ."
-            " BIND(EXISTS { ?a tg:about ?e } AS ?about) }"
+            "SELECT ?id ?title ?date ?lang (GROUP_CONCAT(?cat; separator='\\u001f') AS ?cats) WHERE {"
+            " ?a a tg:Article ; tg:articleId ?id . OPTIONAL { ?a dcterms:title ?title }"
+            " OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a dcterms:language ?lang }"
+            " OPTIONAL { ?a tg:category ?cat } } GROUP BY ?id ?title ?date ?lang"
         ).rows
-        for aid, entity, about in rows:
-            index.entities[str(aid)][str(entity)] = bool(about and about.toPython())
-            index.articles_of[str(entity)].add(str(aid))
-        for entity, label in store.query(
-            "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { ?a tg:mentions ?e . ?e skos:prefLabel ?l ."
-            " FILTER(LANG(?l) = 'de' || LANG(?l) = '') } GROUP BY ?e"
+        for aid, title, date, lang, cats in rows:
+            day = None
+            if date is not None:
+                try:
+                    day = dt.date.fromisoformat(str(date)[:10])
+                except ValueError:
+                    day = None
+            infos[str(aid)] = ArticleInfo(str(aid), str(title or aid), day, str(lang or ""),
+                                          tuple(c for c in str(cats or "").split("\x1f") if c))
+        ids = sorted(infos)
+        features: dict[str, dict[str, bool]] = {i: {} for i in ids}
+        for aid, entity in store.query("SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:mentions ?e }").rows:
+            features.setdefault(str(aid), {})[str(entity)] = False
+        for aid, entity in store.query("SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:about ?e }").rows:
+            features.setdefault(str(aid), {})[str(entity)] = True
+        terms = {str(aid): str(t) for aid, t in store.query(
+            "SELECT ?id ?t WHERE { ?a tg:articleId ?id ; tg:terms ?t }").rows}
+        labels: dict[str, str] = {}
+        for entity, label, lang in store.query(
+            "SELECT ?e ?l (LANG(?l) AS ?lang) WHERE { ?a tg:mentions ?e . ?e skos:prefLabel ?l }"
         ).rows:
-            index.labels[str(entity)] = str(label)
-        return index
+            if str(entity) not in labels or str(lang) == "de":
+                labels[str(entity)] = str(label)
+        return cls.build([infos[i] for i in ids], [features.get(i, {}) for i in ids],
+                         [terms.get(i, "") for i in ids], labels, kb)
 
-    def idf(self, entity: str) -> float:
-        n = max(len(self.titles), 1)
-        return math.log((1 + n) / (1 + len(self.articles_of.get(entity, ())))) + 1.0
+    # ---------------------------------------------------------------- derived matrices (lazy)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def _cached(self, key: str, make: Callable[[], object]):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def idf(self) -> np.ndarray:
+        def make() -> np.ndarray:
+            df = np.bincount(self.mentions.indices, minlength=self.mentions.shape[1])
+            n = max(len(self), 1)
+            return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        return self._cached("idf", make)
+
+    def _entity_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Source features [idf*(0.5 M + A) | 0.5 idf M] and target features [M | A], so that
+        source @ target.T is the LDBC-weighted, IDF-weighted shared-entity score."""
+        def make():
+            idf = sp.diags(self.idf)
+            m = _drop_common(self.mentions, len(self))
+            a = self.about.multiply(m > 0).tocsr()
+            source = sp.hstack([(0.5 * m + a) @ idf, 0.5 * m @ idf], format="csr")
+            target_t = sp.hstack([m, a], format="csr").T.tocsr()
+            return source, target_t
+        return self._cached("entities", make)
+
+    def _walk_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Each article's walk distribution over entities after one and two entity steps, and the
+        entity -> article transition matrix."""
+        def make():
+            w = _drop_common(self.mentions, len(self))
+            w = sp.csr_matrix(w + self.about.multiply(w > 0))  # about edges count twice
+            to_entity = _row_normalise(w)  # article -> entity
+            to_article = _row_normalise(w.T.tocsr())  # entity -> article
+            co = sp.csr_matrix(to_article @ to_entity)  # entity -> article -> entity
+            co.setdiag(0)
+            co.eliminate_zeros()
+            # keep each entity's most telling co-mentioned entities (transition x IDF), renormalised
+            informative = _top_per_row(sp.csr_matrix(co @ sp.diags(self.idf)), CO_MENTION_NEIGHBOURS)
+            co = _row_normalise(sp.csr_matrix(co.multiply(informative > 0)))
+            decay = (1.0 - RESTART) ** 2
+            walk = _top_per_row(sp.csr_matrix(to_entity + decay * (to_entity @ co)), WALK_ENTITIES)
+            return walk, to_article
+        return self._cached("graph", make)
+
+    def _text_matrix(self) -> sp.csr_matrix:
+        """L2-normalised TF-IDF (sublinear tf, 1-2-grams) over the terms; empty without terms."""
+        def make():
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            n_with_terms = sum(1 for t in self.terms if t.strip())
+            vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                         ngram_range=(1, 2), min_df=2 if n_with_terms >= 20 else 1,
+                                         max_df=COMMON_SHARE if len(self) >= COMMON_FROM else 1.0,
+                                         dtype=np.float32)
+            try:
+                matrix = vectorizer.fit_transform(self.terms).tocsr()
+                self._cache["vocabulary"] = vectorizer.get_feature_names_out()
+            except ValueError:  # no terms at all
+                matrix = sp.csr_matrix((len(self), 0), dtype=np.float32)
+                self._cache["vocabulary"] = np.array([], dtype=object)
+            return matrix
+        return self._cached("text", make)
+
+    def _text_neighbours(self, chunk: int = 2000) -> sp.csr_matrix:
+        """Article x article: each article's ``TEXT_NEIGHBOURS`` nearest articles by text cosine."""
+        def make():
+            text, text_t = self._text_matrix(), self._text_transposed()
+            blocks = []
+            for start in range(0, len(self), chunk):
+                block = sp.csr_matrix(text[start:start + chunk] @ text_t)
+                block.setdiag(0, k=start)
+                block.eliminate_zeros()
+                blocks.append(_top_per_row(block, TEXT_NEIGHBOURS))
+            return sp.csr_matrix(sp.vstack(blocks)) if blocks else sp.csr_matrix((0, 0))
+        return self._cached("neighbours", make)
+
+    def _text_transposed(self) -> sp.csr_matrix:
+        return self._cached("text_t", lambda: self._text_matrix().T.tocsr())
+
+    # ---------------------------------------------------------------- scores
+
+    def scores(self, rows: np.ndarray, method: str, weights: dict[str, float] | None = None) -> sp.csr_matrix:
+        """Scores of the source articles ``rows`` against every article (one row each), sparse."""
+        if method == "entities":
+            source, target_t = self._entity_matrices()
+            return sp.csr_matrix(source[rows] @ target_t)
+        if method == "graph":
+            walk, to_article = self._walk_matrices()
+            return sp.csr_matrix(walk[rows] @ to_article)
+        if method == "text":
+            cosine = sp.csr_matrix(self._text_matrix()[rows] @ self._text_transposed())
+            if TEXT_DIFFUSION <= 0:
+                return cosine
+            neighbours = self._text_neighbours()
+            shared = sp.csr_matrix(neighbours[rows] @ self._cached("neighbours_t", lambda: neighbours.T.tocsr()))
+            return sp.csr_matrix(_row_max_scaled(cosine, 1.0 - TEXT_DIFFUSION) + _row_max_scaled(shared, TEXT_DIFFUSION))
+        if method == "blend":
+            weights = weights or DEFAULT_BLEND_WEIGHTS
+            total = None
+            for name, weight in weights.items():
+                if weight <= 0:
+                    continue
+                part = _row_max_scaled(self.scores(rows, name).astype(np.float32), weight)
+                part = _top_per_row(part, BLEND_CANDIDATES)
+                total = part if total is None else total + part
+            return sp.csr_matrix(total if total is not None else (len(rows), len(self)))
+        raise ValueError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
+
+    def _allowed(self, source_rows: np.ndarray, since: dt.date | None, same_language: bool):
+        """Per-target filter (date window) and per-source language filter, as arrays."""
+        dates = self._cached("dates", lambda: np.array([a.date.toordinal() if a.date else 0 for a in self.articles]))
+        languages = self._cached("languages", lambda: np.unique([a.language for a in self.articles],
+                                                                   return_inverse=True)[1])
+        allowed = dates >= since.toordinal() if since is not None else None
+        return allowed, (languages if same_language else None)
+
+    def _title_keys(self) -> np.ndarray:
+        return self._cached("titles", lambda: np.unique([a.title.strip().lower() for a in self.articles],
+                                                        return_inverse=True)[1])
+
+    def _near_duplicates(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """For pairs (source, target): same title or text cosine >= NEAR_DUPLICATE."""
+        titles = self._title_keys()
+        duplicate = titles[sources] == titles[targets]
+        text = self._text_matrix()
+        if text.shape[1] and len(sources):
+            cosine = np.asarray(text[sources].multiply(text[targets]).sum(axis=1)).ravel()
+            duplicate |= cosine >= NEAR_DUPLICATE
+        return duplicate
+
+    def _rank_block(self, block: np.ndarray, scores: sp.csr_matrix, k: int, since: dt.date | None,
+                    same_language: bool) -> list[list[tuple[int, float]]]:
+        """Top ``k`` (target, score) per source row of a score block: self, filtered and near-duplicate
+        targets excluded; ties broken by article order."""
+        allowed, languages = self._allowed(block, since, same_language)
+        extra = 5
+        candidates: list[tuple[np.ndarray, np.ndarray]] = []
+        for i, source in enumerate(block):
+            lo, hi = scores.indptr[i], scores.indptr[i + 1]
+            idx, val = scores.indices[lo:hi], scores.data[lo:hi]
+            keep = (idx != source) & (val > 0)
+            if allowed is not None:
+                keep &= allowed[idx]
+            if languages is not None:
+                keep &= languages[idx] == languages[source]
+            idx, val = idx[keep], val[keep]
+            n = min(len(idx), k + extra)
+            if n < len(idx):
+                top = np.argpartition(-val, n - 1)[:n]
+                idx, val = idx[top], val[top]
+            order = np.lexsort((idx, -val))
+            candidates.append((idx[order], val[order]))
+        sizes = np.array([len(c[0]) for c in candidates])
+        pair_sources = np.repeat(block, sizes)
+        pair_targets = np.concatenate([c[0] for c in candidates]) if len(candidates) else np.array([], dtype=int)
+        duplicate = self._near_duplicates(pair_sources, pair_targets)
+        ranked, offset = [], 0
+        for i, (idx, val) in enumerate(candidates):
+            dup = duplicate[offset:offset + len(idx)]
+            offset += len(idx)
+            picked = [(int(t), float(v)) for t, v in zip(idx[~dup], val[~dup])][:k]
+            if len(picked) < k and dup.sum() and len(idx) == k + extra:  # many duplicates: widen this row
+                picked = self._rank_wide(int(block[i]), scores.getrow(i), k, allowed, languages)
+            ranked.append(picked)
+        return ranked
+
+    def _rank_wide(self, source: int, row: sp.csr_matrix, k: int, allowed, languages) -> list[tuple[int, float]]:
+        idx, val = row.indices, row.data
+        keep = (idx != source) & (val > 0)
+        if allowed is not None:
+            keep &= allowed[idx]
+        if languages is not None:
+            keep &= languages[idx] == languages[source]
+        idx, val = idx[keep], val[keep]
+        order = np.lexsort((idx, -val))
+        idx, val = idx[order], val[order]
+        dup = self._near_duplicates(np.full(len(idx), source), idx)
+        return [(int(t), float(v)) for t, v in zip(idx[~dup], val[~dup])][:k]
+
+    def reasons(self, source: int, target: int, method: str, n: int = 8) -> tuple[Reason, ...]:
+        """Shared entities (with their LDBC/IDF contribution) and, if none or for text, shared terms."""
+        m, a, idf = self.mentions, self.about, self.idf
+        s_cols = m.indices[m.indptr[source]:m.indptr[source + 1]]
+        s_vals = m.data[m.indptr[source]:m.indptr[source + 1]]
+        t_row = dict(zip(m.indices[m.indptr[target]:m.indptr[target + 1]], m.data[m.indptr[target]:m.indptr[target + 1]]))
+        s_about = set(a.indices[a.indptr[source]:a.indptr[source + 1]])
+        t_about = set(a.indices[a.indptr[target]:a.indptr[target + 1]])
+        found = []
+        for col, s_weight in zip(s_cols, s_vals):
+            if col in t_row:
+                weight = idf[col] * s_weight * t_row[col] * ABOUTNESS_WEIGHTS[(col in s_about, col in t_about)]
+                found.append(Reason(self.entity_iris[col], self.entity_labels[col], round(float(weight), 4)))
+        found.sort(key=lambda r: (-r.weight, r.label))
+        found = found[:n]
+        if method in {"text", "blend"} or not found:
+            found += list(self._shared_terms(source, target, max(n - len(found), 3)))
+        return tuple(found)
+
+    def _shared_terms(self, source: int, target: int, n: int) -> list[Reason]:
+        text = self._text_matrix()
+        if not text.shape[1]:
+            return []
+        product = text[source].multiply(text[target]).tocoo()
+        order = np.argsort(-product.data)[:n]
+        vocabulary = self._cache["vocabulary"]
+        return [Reason("", str(vocabulary[product.col[j]]), round(float(product.data[j]), 4)) for j in order]
+
+    # ---------------------------------------------------------------- public queries
+
+    def suggest(self, article_id: str, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
+                same_language: bool = False, weights: dict[str, float] | None = None) -> list[Suggestion]:
+        """The ``k`` best suggestions for one article, explained."""
+        if article_id not in self.position:
+            raise UnknownArticle(article_id)
+        block = np.array([self.position[article_id]])
+        ranked = self._rank_block(block, self.scores(block, method, weights), k, since, same_language)[0]
+        return [self._suggestion(int(block[0]), t, s, method) for t, s in ranked]
+
+    def rank_all(self, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
+                 same_language: bool = False, rows: np.ndarray | None = None,
+                 weights: dict[str, float] | None = None, chunk: int = 2000, workers: int = 2):
+        """Bulk ranking without explanations: ``(source row, [(target row, score), ...])`` per article,
+        row blocks spread over ``workers`` threads (scipy's sparse products release the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
+        self.scores(rows[:1], method, weights)  # build the lazy matrices once, before the threads
+
+        def run(start: int):
+            block = rows[start:start + chunk]
+            return block, self._rank_block(block, self.scores(block, method, weights), k, since, same_language)
+
+        starts = range(0, len(rows), chunk)
+        if workers > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                results = list(pool.map(run, starts))
+        else:
+            results = [run(s) for s in starts]
+        for block, ranked in results:
+            yield from zip(block.tolist(), ranked)
+
+    def suggest_all(self, k: int = 10, method: str = DEFAULT_METHOD, since: dt.date | None = None,
+                    same_language: bool = False, article_ids: Iterable[str] | None = None,
+                    weights: dict[str, float] | None = None, explain: bool = True) -> dict[str, list[Suggestion]]:
+        """Suggestions for every article (or those in ``article_ids``); ``explain=False`` skips the reasons."""
+        rows = None if article_ids is None else np.array(
+            [self.position[i] for i in article_ids if i in self.position], dtype=np.int64)
+        result: dict[str, list[Suggestion]] = {}
+        for source, ranked in self.rank_all(k, method, since, same_language, rows, weights):
+            result[self.articles[source].id] = [
+                self._suggestion(source, t, s, method) if explain else
+                Suggestion(self.articles[t].id, self.articles[t].title, round(s, 4), ()) for t, s in ranked]
+        return result
+
+    def _suggestion(self, source: int, target: int, score: float, method: str) -> Suggestion:
+        info = self.articles[target]
+        return Suggestion(info.id, info.title, round(score, 4), self.reasons(source, target, method))
 
 
-def suggest_related(store: Store, article_id: str, k: int = 10, index: ArticleIndex | None = None) -> list[Suggestion]:
-    """The ``k`` articles sharing the most informative entities with ``article_id``, with reasons."""
-    index = index or ArticleIndex.from_store(store)
-    if article_id not in index.titles:
-        raise UnknownArticle(article_id)
-    source = index.entities.get(article_id, {})
-    scores: dict[str, float] = defaultdict(float)
-    reasons: dict[str, list[Reason]] = defaultdict(list)
-    for entity, source_about in source.items():
-        idf = index.idf(entity)
-        for other in index.articles_of.get(entity, ()):
-            if other == article_id:
-                continue
-            weight = idf * ABOUTNESS_WEIGHTS[(source_about, index.entities[other][entity])]
-            scores[other] += weight
-            reasons[other].append(Reason(entity, index.labels.get(entity, entity.rsplit("/", 1)[-1]), round(weight, 4)))
-    ranked = sorted(scores, key=lambda o: (-scores[o], o))[:k]
-    return [
-        Suggestion(o, index.titles[o], round(scores[o], 4),
-                   tuple(sorted(reasons[o], key=lambda r: (-r.weight, r.label))))
-        for o in ranked
-    ]
+# --------------------------------------------------------------------------- store API
 
+def suggest_related(store: Store, article_id: str, k: int = 10, method: str = DEFAULT_METHOD,
+                    since: dt.date | None = None, same_language: bool = False,
+                    index: RelatedIndex | None = None) -> list[Suggestion]:
+    """The ``k`` articles most related to ``article_id``, each with its reasons."""
+    index = index or RelatedIndex.from_store(store)
+    return index.suggest(article_id, k=k, method=method, since=since, same_language=same_language)
+
+
+def suggest_all_related(store: Store, k: int = 10, method: str = DEFAULT_METHOD,
+                        index: RelatedIndex | None = None) -> dict[str, list[Suggestion]]:
+    """Suggestions for every article in the store (bulk)."""
+    index = index or RelatedIndex.from_store(store)
+    return index.suggest_all(k=k, method=method)
+
+
+def suggestion_triples(source_id: str, suggestions: Iterable[Suggestion], method: str):
+    """The triples of one article's stored suggestions (tg:RelatedArticle nodes and tg:relatedTo)."""
+    source = article_iri(source_id)
+    for s in suggestions:
+        node, target = related_iri(source_id, s.article_id), article_iri(s.article_id)
+        yield node, RDF.type, TG.RelatedArticle
+        yield node, TG.source, source
+        yield node, TG.target, target
+        yield node, TG.score, Literal(f"{s.score:.4f}", datatype=XSD.decimal)
+        yield node, TG.method, Literal(method)
+        for reason in s.reasons:
+            if reason.iri:
+                yield node, TG.reason, URIRef(reason.iri)
+        yield source, TG.relatedTo, target
+
+
+def store_suggestions(store: Store, suggestions: dict[str, list[Suggestion]], method: str = DEFAULT_METHOD,
+                      replace_all: bool = False) -> int:
+    """Write suggestions into the derived graph, replacing those of the same source articles
+    (``replace_all``: the whole graph). Returns the number of suggestions written."""
+    triples = [t for source, items in suggestions.items() for t in suggestion_triples(source, items, method)]
+    if replace_all:
+        store.replace_graph(RELATED_GRAPH, triples)
+    else:
+        graph = f"<{RELATED_GRAPH}>"
+        for ids in _batches(sorted(suggestions), 200):
+            values = " ".join(article_iri(i).n3() for i in ids)
+            store.update(
+                f"DELETE {{ GRAPH {graph} {{ ?n ?p ?o }} }} WHERE {{ VALUES ?a {{ {values} }} "
+                f"GRAPH {graph} {{ ?n tg:source ?a ; ?p ?o }} }} ;\n"
+                f"DELETE {{ GRAPH {graph} {{ ?a tg:relatedTo ?t }} }} WHERE {{ VALUES ?a {{ {values} }} "
+                f"GRAPH {graph} {{ ?a tg:relatedTo ?t }} }}")
+        for part in _batches(triples, 5000):
+            body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in part)
+            store.update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    return sum(len(v) for v in suggestions.values())
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def refresh_related(store: Store, changed: Iterable[str], k: int = 10, method: str = DEFAULT_METHOD,
+                    kb: KnowledgeBase | None = None) -> int:
+    """Recompute the stored suggestions of the changed articles and of the articles they may affect
+    (those sharing an entity with them or already pointing at them). Returns suggestions written."""
+    changed = set(changed)
+    if not changed:
+        return 0
+    index = RelatedIndex.from_store(store, kb)
+    rows = [index.position[i] for i in changed if i in index.position]
+    affected = set(changed)
+    if rows:
+        m = index.mentions.tocsc()
+        shared_cols = np.unique(index.mentions[rows].indices)
+        for col in shared_cols:
+            affected.update(index.articles[r].id for r in m.indices[m.indptr[col]:m.indptr[col + 1]])
+    pointing = store.query(f"SELECT DISTINCT ?id WHERE {{ GRAPH <{RELATED_GRAPH}> {{ ?s tg:relatedTo ?t }} "
+                           f"?s tg:articleId ?id . ?t tg:articleId ?tid . "
+                           f"VALUES ?tid {{ {' '.join(Literal(i).n3() for i in sorted(changed))} }} }}").rows
+    affected.update(str(r[0]) for r in pointing)
+    if len(affected) * 2 >= len(index):
+        return store_suggestions(store, index.suggest_all(k=k, method=method), method, replace_all=True)
+    return store_suggestions(store, index.suggest_all(k=k, method=method, article_ids=sorted(affected)), method)
+
+
+def parse_since(value: str | None) -> dt.date | None:
+    """``YYYY-MM-DD`` -> date; a clear ValueError otherwise."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--since {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def precision_at_k(suggestions: dict[str, list[Suggestion]], category: dict[str, str], k: int) -> float:
+    """Mean share of the (up to) ``k`` suggestions in the source's category (missing ones count as misses)."""
+    shares = [sum(category.get(s.article_id) == category.get(src) for s in items[:k]) / k
+              for src, items in suggestions.items() if src in category]
+    return float(np.mean(shares)) if shares else math.nan

@@ -82,7 +82,13 @@ class Extractor:
             about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
             relations = relation_extractor.extract(doc, mentions)
-            yield Extraction(article, mentions, entities, salience, about, relations)
+            terms = content_lemmas(nlp(article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
+            yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms))
+
+
+def content_lemmas(doc) -> list[str]:
+    """Lower-cased lemmas of a doc's alphabetic, non-stop-word tokens (two letters or more)."""
+    return [(t.lemma_ or t.text).lower() for t in doc if t.is_alpha and not t.is_stop and len(t.text) > 1]
 
 
 def score_salience(article: Article, mentions, in_title: set[str], in_headings: set[str]) -> dict[str, float]:
