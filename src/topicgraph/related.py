@@ -390,13 +390,7 @@ class RelatedIndex:
         candidates: list[tuple[np.ndarray, np.ndarray]] = []
         for i, source in enumerate(block):
             lo, hi = scores.indptr[i], scores.indptr[i + 1]
-            idx, val = scores.indices[lo:hi], scores.data[lo:hi]
-            keep = (idx != source) & (val > 0)
-            if allowed is not None:
-                keep &= allowed[idx]
-            if languages is not None:
-                keep &= languages[idx] == languages[source]
-            idx, val = idx[keep], val[keep]
+            idx, val = _eligible(source, scores.indices[lo:hi], scores.data[lo:hi], allowed, languages)
             n = min(len(idx), k + extra)
             if n < len(idx):
                 top = np.argpartition(-val, n - 1)[:n]
@@ -418,13 +412,7 @@ class RelatedIndex:
         return ranked
 
     def _rank_wide(self, source: int, row: sp.csr_matrix, k: int, allowed, languages) -> list[tuple[int, float]]:
-        idx, val = row.indices, row.data
-        keep = (idx != source) & (val > 0)
-        if allowed is not None:
-            keep &= allowed[idx]
-        if languages is not None:
-            keep &= languages[idx] == languages[source]
-        idx, val = idx[keep], val[keep]
+        idx, val = _eligible(source, row.indices, row.data, allowed, languages)
         order = np.lexsort((idx, -val))
         idx, val = idx[order], val[order]
         dup = self._near_duplicates(np.full(len(idx), source), idx)
@@ -609,3 +597,13 @@ def precision_at_k(suggestions: dict[str, list[Suggestion]], category: dict[str,
     shares = [sum(category.get(s.article_id) == category.get(src) for s in items[:k]) / k
               for src, items in suggestions.items() if src in category]
     return float(np.mean(shares)) if shares else math.nan
+
+
+def _eligible(source: int, idx: np.ndarray, val: np.ndarray, allowed, languages) -> tuple[np.ndarray, np.ndarray]:
+    """Targets of one source row with a positive score: not itself, within the date and language filters."""
+    keep = (idx != source) & (val > 0)
+    if allowed is not None:
+        keep &= allowed[idx]
+    if languages is not None:
+        keep &= languages[idx] == languages[source]
+    return idx[keep], val[keep]

@@ -82,8 +82,14 @@ class Extractor:
             about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
             relations = relation_extractor.extract(doc, mentions)
-            terms = content_lemmas(nlp(article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
+            terms = content_lemmas(lemmatized(nlp, article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
             yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms))
+
+
+def lemmatized(nlp: Language, text: str):
+    """``text`` tokenised and lemmatised only (no NER): enough for its terms."""
+    doc = nlp.make_doc(text)
+    return nlp.get_pipe("lemmatizer")(doc) if nlp.has_pipe("lemmatizer") else doc
 
 
 def content_lemmas(doc) -> list[str]:
