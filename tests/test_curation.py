@@ -137,3 +137,29 @@ def test_no_curation_file_means_the_shipped_kb(tmp_path):
 def test_cli_curate_without_by_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "curate", "reject", "ent:tesla", "--why", "x"])
     assert result.exit_code != 0 and "--by" in result.output
+
+
+def test_name_candidate_is_shown_and_accepted_as_an_entity(tmp_path):
+    """A one-word name the NER finds once stays a candidate; an editor accepts it as a Place."""
+    import spacy
+
+    model = tmp_path / "ruler-model"
+    nlp = spacy.blank("de")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "LOC", "pattern": "Hoboken"}])
+    nlp.to_disk(model)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "werk.md").write_text("---\ntitle: Werk\ndate: 2025-04-01\n---\nDas Werk in Hoboken recycelt Zellen.\n",
+                                    encoding="utf-8")
+    store = tmp_path / "store"
+    run(store, "ingest", "--model", str(model), str(folder))
+    shown = run(store, "article", "werk")
+    assert "name candidates" in shown and "Hoboken" in shown and "unknown one-word name" in shown
+    assert str(ENT.hoboken) not in mentioned(store, "werk")
+
+    run(store, "curate", "accept", "Hoboken", "--type", "Place", "--by", "Ada", "--why", "Umicore's site")
+    (change,) = read_changes(store / "curation.toml")
+    assert (change.entity, change.type) == (str(ENT.hoboken), "Place")
+    run(store, "curate", "apply", "--model", str(model))
+    assert str(ENT.hoboken) in mentioned(store, "werk")
+    assert "name candidates" not in run(store, "article", "werk")

@@ -27,3 +27,20 @@ def test_article_graph_holds_metadata_mentions_and_aboutness(extractor):
         surface = next(o for s, p, o in triples if s == m and p == TG.surfaceForm)
         assert article.body[start:end] == str(surface)
     assert all(isinstance(s, URIRef) for s, _, _ in triples)
+
+
+def test_name_candidates_are_typed_nodes_with_offsets_and_doubt():
+    from rdflib.namespace import RDFS
+
+    from topicgraph.model import Extraction, NameCandidate
+    from topicgraph.namespaces import candidate_iri
+
+    article = Article(id="c", title="Werk", body="Das Werk in Hoboken recycelt Zellen.", language="de")
+    candidate = NameCandidate("Hoboken", 12, 19, "LOC", "unknown one-word name, mentioned once")
+    _, triples = article_graph(Extraction(article, candidates=[candidate]))
+    node = candidate_iri("c", 12, 19)
+    assert (article_iri("c"), TG.hasCandidate, node) in triples
+    assert (node, RDF.type, TG.NameCandidate) in triples
+    assert (node, RDFS.label, Literal("Hoboken")) in triples
+    assert (node, TG.doubt, Literal(candidate.reason)) in triples
+    assert not any(p == TG.mentions for _, p, _ in triples)

@@ -8,7 +8,7 @@ from spacy.tokens import Span
 from topicgraph.model import Article, EntityType
 from topicgraph.namespaces import ENT, TECH
 from topicgraph.nlp import Extractor
-from topicgraph.nlp.linking import EntityLinker
+from topicgraph.nlp.linking import REASON_FUNCTION_WORD, REASON_LABEL, REASON_ONE_WORD, EntityLinker
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,45 @@ def test_ner_surname_of_known_person_links_to_kb(extractor):
     doc, linker = _doc_with_ents(extractor, "Kurt Kelty kam von Panasonic. Danach lobte Kelty das Team.", [("Kelty", "PER")])
     mentions, _ = linker.link(doc)
     assert {m.entity_iri for m in mentions if "Kelty" in m.text} == {str(ENT["kurt-kelty"])}
+
+
+# ---------------------------------------------------------------- uncertain NER spans stay candidates
+
+def _link_with_candidates(extractor: Extractor, text: str, ents: list[tuple[str, str]]):
+    doc, _ = _doc_with_ents(extractor, text, ents)
+    linker = EntityLinker(extractor.kb, extractor.pipeline("de")[1].gazetteer)
+    return linker.link_with_candidates(doc)
+
+
+def test_unknown_one_word_name_mentioned_once_is_a_candidate(extractor):
+    linked_ = _link_with_candidates(extractor, "Im Lager liegt viel Kobaltschrott aus alten Zellen.",
+                                    [("Kobaltschrott", "LOC")])
+    assert linked_.mentions == [] and linked_.entities == {}
+    (candidate,) = linked_.candidates
+    assert (candidate.text, candidate.label, candidate.reason) == ("Kobaltschrott", "LOC", REASON_ONE_WORD)
+    assert candidate.start == len("Im Lager liegt viel ")
+
+
+def test_one_word_name_mentioned_twice_becomes_an_entity(extractor):
+    linked_ = _link_with_candidates(extractor, "Quorvex baut Speicher. Quorvex liefert ab Mai.", [("Quorvex", "ORG")])
+    assert linked_.candidates == []
+    assert {m.entity_iri for m in linked_.mentions} == {str(ENT.quorvex)}
+
+
+def test_multi_word_acronym_and_lexicon_names_become_entities(extractor):
+    from topicgraph.ner.names import load_name_lexicon
+
+    assert "Berlin" in load_name_lexicon()
+    text = "Quorvex Energy, ZVRK und das Werk in Berlin melden Zahlen."
+    linked_ = _link_with_candidates(extractor, text, [("Quorvex Energy", "ORG"), ("ZVRK", "ORG"), ("Berlin", "LOC")])
+    assert linked_.candidates == []
+    assert {m.text for m in linked_.mentions} == {"Quorvex Energy", "ZVRK", "Berlin"}
+
+
+def test_function_words_and_other_labels(extractor):
+    text = "Jeder Prototyp zählt. Statt dessen kam die Zellmesse Expo."
+    linked_ = _link_with_candidates(extractor, text, [("Jeder Prototyp", "PER"), ("Statt", "ORG"),
+                                                      ("Zellmesse Expo", "MISC")])
+    assert linked_.mentions == []
+    assert [(c.text, c.reason) for c in linked_.candidates] == [
+        ("Jeder Prototyp", REASON_FUNCTION_WORD), ("Zellmesse Expo", REASON_LABEL)]  # "Statt" is no name at all

@@ -153,15 +153,20 @@ def entities(ctx, type_name, fmt) -> None:
 @click.argument("article_id")
 @click.pass_context
 def article(ctx, article_id) -> None:
-    """Show an article's metadata and its entities."""
-    from .query import describe_article, format_result
+    """Show an article's metadata, its entities and the names kept as candidates."""
+    from .query import article_candidates, describe_article, format_result
 
-    meta, ents = describe_article(_store(ctx), article_id)
+    store = _store(ctx)
+    meta, ents = describe_article(store, article_id)
     for key, value in zip(meta.variables, meta.rows[0]):
         if value is not None and str(value):
             click.echo(f"{key:11} {value}")
     click.echo("")
     click.echo(format_result(ents))
+    candidates = article_candidates(store, article_id)
+    if candidates.rows:
+        click.echo(f"\nname candidates (not entities; promote with `topicgraph curate accept NAME --type TYPE`):")
+        click.echo(format_result(candidates))
 
 
 @main.command()
@@ -405,21 +410,25 @@ def curate_pin_type(ctx, entity, type_name, by, why) -> None:
 @click.argument("term")
 @click.option("--broader", help="Broader concept (IRI or CURIE, e.g. tech:energy-storage).")
 @click.option("--en", "label_en", default="", help="English preferred label.")
+@click.option("--type", "type_name", type=click.Choice(["Organization", "Person", "Place", "Technology"]),
+              default="Technology", show_default=True,
+              help="Accept a name candidate (see `topicgraph article ID`) as an entity of this type instead.")
 @_by
 @_why
 @click.pass_context
-def curate_accept(ctx, term, broader, label_en, by, why) -> None:
-    """Accept a candidate term (see `topicgraph terms --candidates`) as a technology concept."""
+def curate_accept(ctx, term, broader, label_en, type_name, by, why) -> None:
+    """Accept a candidate term (see `topicgraph terms --candidates`) as a technology concept, or a name
+    candidate as an entity (--type)."""
     from .curation import new_concept_iri
     from .query import QueryError, expand_curie
 
-    extra = {"label": term, "label_en": label_en}
+    extra = {"label": term, "label_en": label_en, "type": type_name}
     if broader:
         iri = expand_curie(broader)
         if iri is None:
             raise QueryError(f"--broader {broader!r}: not an IRI or CURIE")
         extra["broader"] = str(iri)
-    _record(ctx, "accept", new_concept_iri(term), by, why, **extra)
+    _record(ctx, "accept", new_concept_iri(term, type_name), by, why, **extra)
 
 
 @curate.command("list")

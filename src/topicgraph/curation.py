@@ -3,7 +3,8 @@
 The file is ``<store>/curation.toml``: an array of ``[[change]]`` tables, oldest first, each with
 
 * ``action``: ``merge`` | ``rename`` | ``alias`` | ``reject`` | ``pin-type`` | ``accept``
-* ``entity``: the IRI changed (for ``accept``: the IRI of the new concept)
+* ``entity``: the IRI changed (for ``accept``: the IRI of the new concept, or of the new entity when
+  ``type`` is Organization, Person or Place: a name candidate accepted as an entity)
 * ``into`` (merge): the IRI kept; ``label`` (rename, accept; otherwise the label of the entity kept
   when it is not in the knowledge base); ``alias`` (alias; for merge: the merged entity's name);
   ``type`` (pin-type; otherwise the type of an entity not in the knowledge base);
@@ -30,7 +31,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .kb import KnowledgeBase, default_kb
 from .model import EntityType
-from .namespaces import TECH, TG, agent_iri, concept_iri, curation_change_iri
+from .namespaces import TECH, TG, agent_iri, concept_iri, curation_change_iri, entity_iri
 
 CURATION_FILE = "curation.toml"
 ACTIONS = ("merge", "rename", "alias", "reject", "pin-type", "accept")
@@ -197,6 +198,9 @@ def apply_changes(base: Graph, changes: list[Change]) -> tuple[Graph, dict[str, 
             for t in _entity_types(graph, iri):
                 graph.remove((iri, RDF.type, t))
             graph.add((iri, RDF.type, TG[change.type]))
+        elif change.action == "accept" and change.type and change.type != EntityType.TECHNOLOGY.value:
+            graph.add((iri, RDF.type, TG[change.type]))
+            graph.add((iri, SKOS.prefLabel, Literal(change.label, lang="de")))
         elif change.action == "accept":
             graph.add((iri, RDF.type, TG.Technology))
             graph.add((iri, RDF.type, SKOS.Concept))
@@ -245,8 +249,11 @@ def curated_kb(store_dir: Path | None, base: KnowledgeBase | None = None) -> Kno
     return KnowledgeBase.from_graph(graph, redirects, rejected, prov)
 
 
-def new_concept_iri(label: str) -> str:
-    """IRI for a candidate technology accepted into the scheme."""
+def new_concept_iri(label: str, type_name: str = "") -> str:
+    """IRI for a candidate accepted into the knowledge base: a technology concept, or an entity of
+    ``type_name`` (Organization, Person, Place)."""
+    if type_name and type_name != EntityType.TECHNOLOGY.value:
+        return str(entity_iri(label))
     return str(concept_iri(label))
 
 

@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from .model import Entity, Extraction
-from .namespaces import TG, article_graph_iri, article_iri, mention_iri, relation_iri
+from .namespaces import TG, article_graph_iri, article_iri, candidate_iri, mention_iri, relation_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -71,6 +71,16 @@ def article_triples(extraction: Extraction) -> Iterator[Triple]:
         yield node, TG.confidence, _decimal(m.confidence)
         yield node, TG.method, Literal(m.method.value)
         yield node, TG.sentenceIndex, Literal(m.sentence, datatype=XSD.integer)
+    for c in extraction.candidates:
+        node = candidate_iri(article.id, c.start, c.end)
+        yield a, TG.hasCandidate, node
+        yield node, RDF.type, TG.NameCandidate
+        yield node, RDFS.label, Literal(c.text)
+        yield node, TG.nerLabel, Literal(c.label)
+        yield node, TG.doubt, Literal(c.reason)
+        yield node, TG.startOffset, Literal(c.start, datatype=XSD.integer)
+        yield node, TG.endOffset, Literal(c.end, datatype=XSD.integer)
+        yield node, TG.sentenceIndex, Literal(c.sentence, datatype=XSD.integer)
     for iri in sorted(linked):
         entity = extraction.entities.get(iri)
         if entity is not None and not entity.in_kb:

@@ -112,6 +112,19 @@ class Mention:
     sentence: int = 0
 
 
+@dataclass(frozen=True)
+class NameCandidate:
+    """A name the statistical NER found but the linker does not yet trust as an entity (an unknown
+    one-word name mentioned once, or a span whose label is not PER/ORG/LOC): kept for an editor."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+    reason: str
+    sentence: int = 0
+
+
 @dataclass
 class Extraction:
     """What the nlp stage found in one article."""
@@ -124,6 +137,8 @@ class Extraction:
     relations: list = field(default_factory=list)  # nlp.relations.Relation
     #: Lower-cased lemmas of the title and body's content words, space-separated (for text similarity).
     terms: str = ""
+    #: NER spans kept as candidates, not entities (see :class:`NameCandidate`).
+    candidates: list[NameCandidate] = field(default_factory=list)
 
 
 class Severity(str, Enum):

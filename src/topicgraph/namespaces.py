@@ -28,6 +28,7 @@ class TG(DefinedNamespace):
     Mention: URIRef
     RelatedArticle: URIRef
     CandidateTerm: URIRef
+    NameCandidate: URIRef
     CurationChange: URIRef
     RelationStatement: URIRef
     CoMention: URIRef
@@ -55,6 +56,8 @@ class TG(DefinedNamespace):
     confidence: URIRef
     method: URIRef
     sentenceIndex: URIRef
+    hasCandidate: URIRef
+    doubt: URIRef
     # entity-level
     coMentionedWith: URIRef
     relatedTo: URIRef
@@ -149,6 +152,11 @@ def article_graph_iri(article_id: str) -> URIRef:
 def mention_iri(article_id: str, start: int, end: int) -> URIRef:
     """IRI of one mention: its article plus its character offsets."""
     return URIRef(f"{article_iri(article_id)}#m{start}-{end}")
+
+
+def candidate_iri(article_id: str, start: int, end: int) -> URIRef:
+    """IRI of one name candidate: its article plus its character offsets."""
+    return URIRef(f"{article_iri(article_id)}#c{start}-{end}")
 
 
 def entity_iri(name: str) -> URIRef:

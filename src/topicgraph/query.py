@@ -300,3 +300,11 @@ def describe_article(store: Store, article_id: str) -> tuple[QueryResult, QueryR
           BIND(EXISTS { ?a tg:about ?entity } AS ?ab) }
         GROUP BY ?entity ORDER BY DESC(?about) DESC(?mentions) ?entity""", bindings)
     return meta, entities
+
+
+def article_candidates(store: Store, article_id: str) -> QueryResult:
+    """Names the NER found in an article that were kept as candidates, not entities, and why."""
+    return run_query(store, """
+        SELECT ?name ?label ?doubt ?start WHERE { ?a tg:hasCandidate ?c .
+          ?c rdfs:label ?name ; tg:nerLabel ?label ; tg:doubt ?doubt ; tg:startOffset ?start }
+        ORDER BY ?start""", {"a": article_iri(article_id)})

@@ -74,7 +74,7 @@ class Extractor:
         gazetteer = linker.gazetteer
         relation_extractor = self._relations.setdefault(nlp.lang, RelationExtractor(nlp.vocab))
         for article, doc in zip(batch, nlp.pipe((a.body for a in batch), batch_size=batch_size)):
-            mentions, entities = linker.link(doc)
+            mentions, entities, candidates = linker.link_with_candidates(doc)
             headline = " ".join((article.title, *article.headings))
             in_title = {m.iri for m in gazetteer.match_text(article.title, nlp.tokenizer)}
             in_heads = {m.iri for m in gazetteer.match_text(headline, nlp.tokenizer)}
@@ -83,7 +83,8 @@ class Extractor:
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
             relations = relation_extractor.extract(doc, mentions)
             terms = content_lemmas(lemmatized(nlp, article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
-            yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms))
+            yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms),
+                             candidates=candidates)
 
 
 def lemmatized(nlp: Language, text: str):

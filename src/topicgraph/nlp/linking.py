@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import NamedTuple
+
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
 from ..kb import KnowledgeBase
-from ..model import Entity, EntityType, Mention, Method
+from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
+from ..ner.names import load_name_lexicon
 from .gazetteer import Gazetteer, GazetteerMatch
 from .normalize import comparable_name, genitive_base, name_key
 
@@ -21,7 +25,21 @@ CONFIDENCE_MODEL = 0.7
 CONFIDENCE_NAME_PART = 0.8
 
 _NER_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+#: Name-like labels of other pipelines (GermEval OTH, spaCy MISC, OntoNotes) kept as candidates.
+CANDIDATE_LABELS = frozenset({"OTH", "MISC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+REASON_ONE_WORD = "unknown one-word name, mentioned once"
+REASON_FUNCTION_WORD = "starts with a function word"
+REASON_LABEL = "label is not PER/ORG/LOC"
 _LEADING_NOISE = re.compile(r"^(?:der|die|das|des|dem|den|the)\s+", re.I)
+_NAME_SHAPE = re.compile(r"^[A-ZÄÖÜ]{2,}$|[a-zäöüß][A-ZÄÖÜ]")  # "CATL", "BYD", "PowerCo", "ThyssenKrupp"
+
+
+class Linked(NamedTuple):
+    """What the linker found in one document."""
+
+    mentions: list[Mention]
+    entities: dict[str, Entity]
+    candidates: list[NameCandidate]
 
 
 def _clean_name(text: str) -> str:
@@ -47,6 +65,7 @@ class EntityLinker:
         #: entities minted so far (not in the knowledge base): comparable name -> IRI, per type
         self.new_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
         self.new_entities: dict[str, Entity] = {}
+        self.known_names = load_name_lexicon()
         for label in kb.labels:
             entity = kb.get(label.iri)
             if entity is None:
@@ -62,16 +81,39 @@ class EntityLinker:
         self.new_entities.setdefault(entity.iri, entity)
         self.new_by_type[entity.type].setdefault(comparable_name(entity.label), entity.iri)
 
-    def resolve_new(self, name: str, etype: EntityType) -> Entity:
-        """The entity for a name not in the knowledge base: an earlier one with the same or a
-        near-duplicate name (similarity >= threshold, same type), else a new one with a stable IRI."""
-        names = self.new_by_type.setdefault(etype, {})
+    def doubt(self, name: str, etype: EntityType, count: int, is_stop) -> str | None:
+        """Why a name not in the knowledge base should stay a candidate, or None to make it an entity.
+
+        Trusted: a name of two or more words, a name mentioned twice or more in the article, one made an
+        entity earlier, one the name lexicon knows, and acronym or camel-case shapes ("CATL", "PowerCo").
+        The decision depends on the article alone (and entities already made), not on ingest order of
+        candidates; an editor promotes a candidate with ``topicgraph curate accept NAME --type TYPE``."""
+        words = name.split()
+        if is_stop(words[0]):
+            return REASON_FUNCTION_WORD
+        if len(words) > 1 or count > 1 or self.find_new(name, etype) is not None:
+            return None
+        if name in self.known_names or _NAME_SHAPE.search(name):
+            return None
+        return REASON_ONE_WORD
+
+    def find_new(self, name: str, etype: EntityType) -> str | None:
+        """IRI of an entity minted earlier under the same or a near-duplicate name, if any."""
+        names = self.new_by_type.get(etype, {})
         key = comparable_name(name)
         iri = names.get(key)
         if iri is None and len(key) >= 4 and names:
             best = process.extractOne(key, names.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
             if best is not None:
                 iri = names[best[0]]
+        return iri
+
+    def resolve_new(self, name: str, etype: EntityType) -> Entity:
+        """The entity for a name not in the knowledge base: an earlier one with the same or a
+        near-duplicate name (similarity >= threshold, same type), else a new one with a stable IRI."""
+        names = self.new_by_type.setdefault(etype, {})
+        key = comparable_name(name)
+        iri = self.find_new(name, etype)
         if iri is None:
             iri = str(entity_iri(name))
             existing = self.new_entities.get(iri)
@@ -102,7 +144,13 @@ class EntityLinker:
 
     def link(self, doc: Doc) -> tuple[list[Mention], dict[str, Entity]]:
         """Mentions (sorted by offset) and the entities they refer to."""
+        linked = self.link_with_candidates(doc)
+        return linked.mentions, linked.entities
+
+    def link_with_candidates(self, doc: Doc) -> Linked:
+        """Mentions (sorted by offset), their entities, and the NER spans kept as candidates."""
         sentence_of = _sentence_index(doc)
+        candidates: list[NameCandidate] = []
         text = doc.text
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
@@ -127,19 +175,30 @@ class EntityLinker:
             entities[m.iri] = entity
             add(m.start, m.end, m.iri, m.type, m.confidence, Method.GAZETTEER, m.first_token)
 
+        def keep_candidate(span, surface: str, label: str, reason: str) -> None:
+            start = span.start_char + max(span.text.find(surface), 0)
+            candidates.append(NameCandidate(surface, start, start + len(surface), label, reason,
+                                            sentence_of[span.start] if span.start < len(sentence_of) else 0))
+
+        def is_stop(word: str) -> bool:
+            return doc.vocab[word.lower()].is_stop
+
         spans = []
         for span in doc.ents:
-            etype = EntityType.from_ner_label(span.label_)
-            if etype not in _NER_TYPES:
-                continue
             if any(s < span.end_char and span.start_char < e for s, e in occupied):
                 continue
             name = _clean_name(span.text)
-            if len(name) < 2 or not name[:1].isupper():
+            if len(name) < 2 or not name[:1].isupper() or (len(name.split()) == 1 and is_stop(name)):
+                continue
+            etype = EntityType.from_ner_label(span.label_)
+            if etype not in _NER_TYPES:
+                if span.label_.upper() in CANDIDATE_LABELS:
+                    keep_candidate(span, name, span.label_, REASON_LABEL)
                 continue
             spans.append((span, etype, name))
         # "Northvolts" is the genitive of "Northvolt" when the article or an earlier one has the base
         names_here = {name for _, _, name in spans}
+        resolved = []
         for span, etype, name in spans:
             surface = name
             words = name.split()
@@ -149,12 +208,19 @@ class EntityLinker:
                 if base_name in names_here or comparable_name(base_name) in self.new_by_type.get(etype, {}) \
                         or self.resolve_name(base_name, etype):
                     name = base_name
+            resolved.append((span, etype, name, surface))
+        counts = Counter((comparable_name(name), etype) for _, etype, name, _ in resolved)
+        for span, etype, name, surface in resolved:
             iri = surnames.get(name) if etype == EntityType.PERSON else None
             iri = iri or self.resolve_name(name, etype)
             if iri is not None and (known := self.kb.get(iri)) is not None:
                 entities[iri] = known
                 etype = known.type
             else:
+                reason = self.doubt(name, etype, counts[comparable_name(name), etype], is_stop)
+                if reason is not None:
+                    keep_candidate(span, surface, etype.ner_label, reason)
+                    continue
                 entity = self.resolve_new(name, etype)
                 iri = entity.iri
                 entities.setdefault(iri, entity)
@@ -174,7 +240,8 @@ class EntityLinker:
 
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
-        return mentions, entities
+        candidates.sort(key=lambda c: (c.start, c.end))
+        return Linked(mentions, entities, candidates)
 
 
 def _sentence_index(doc: Doc) -> list[int]:
