@@ -13,7 +13,8 @@ from topicgraph.synthetic import generate_extractions
 def test_bench_related_prints_its_figures():
     result = CliRunner().invoke(main, ["bench", "related", "-n", "300", "-k", "5"])
     assert result.exit_code == 0, result.output
-    for label in ("index build", "bulk entities", "bulk graph", "bulk text", "bulk blend", "one  blend", "peak memory"):
+    for label in ("index build", "bulk entities", "bulk graph", "bulk text", "bulk blend", "one  blend", "peak memory",
+                  "load average"):
         assert label in result.output
 
 

@@ -12,8 +12,13 @@ Four methods score a source article against every other article:
 - ``text``: cosine of TF-IDF vectors over the articles' lemmas (``tg:terms``, written at ingest;
   sublinear tf, 1–2-grams), blended with one diffusion step over the text-neighbour graph (articles
   whose nearest neighbours by text are the same): the fallback for articles with few entities.
-- ``blend``: per source, each method's scores divided by its best score, then weighted
-  (``DEFAULT_BLEND_WEIGHTS``, chosen on a split of 10kGNAD-dev by ``topicgraph eval-related``).
+- ``blend``: per source, the best ``BLEND_CANDIDATES`` targets by text and by entities are the
+  candidates; each method scores them (the walk only at these pairs), divided by its best score
+  among them, then weighted (``DEFAULT_BLEND_WEIGHTS``, chosen on the tuning half of 10kGNAD-dev by
+  ``topicgraph eval-related``, through this same code).
+
+Bulk ranking works on row blocks with sparse products and vectorised top-n selection (rows padded
+into dense blocks and cut with ``np.partition``), no per-row Python loops.
 
 Every suggestion carries its reasons: the shared entities (with their contribution) and, for text,
 the shared terms. Near-duplicates (text cosine >= ``NEAR_DUPLICATE`` or the same title) and the
@@ -62,8 +67,8 @@ TEXT_DIFFUSION = 0.5
 TEXT_NEIGHBOURS = 10
 #: Blend weights, chosen on the tuning half of 10kGNAD-dev (``topicgraph eval-related``).
 DEFAULT_BLEND_WEIGHTS = {"entities": 0.1, "graph": 0.1, "text": 0.8}
-#: The blend adds up each method's best BLEND_CANDIDATES targets per source (a target outside a
-#: method's list gets nothing from that method): it keeps the bulk blend as cheap as its parts.
+#: The blend scores, per source, the best BLEND_CANDIDATES targets by text and by entities (the
+#: graph walk only re-scores these pairs): it keeps the bulk blend about as cheap as text + entities.
 BLEND_CANDIDATES = 50
 #: From this many articles on, features (entities, terms) in more than ``COMMON_SHARE`` of the
 #: articles are left out: they weigh almost nothing (low IDF) and dominate the cost at scale.
@@ -111,29 +116,123 @@ class ArticleInfo:
 def _row_normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
     sums = np.asarray(matrix.sum(axis=1)).ravel()
     sums[sums == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / sums) @ matrix)
+    return _scale_rows(matrix, 1.0 / sums)
 
 
-def _top_per_row(matrix: sp.csr_matrix, n: int) -> sp.csr_matrix:
-    """Keep the ``n`` largest entries of each row."""
+def _scale_rows(matrix: sp.csr_matrix, factors: np.ndarray) -> sp.csr_matrix:
+    """Row ``i`` times ``factors[i]``, without re-sorting the indices (a new data array, shared structure)."""
     matrix = matrix.tocsr()
-    indptr, data = matrix.indptr, matrix.data
-    keep = np.ones(len(data), dtype=bool)
-    for i in range(matrix.shape[0]):
-        lo, hi = indptr[i], indptr[i + 1]
-        if hi - lo > n:
-            order = np.argpartition(data[lo:hi], hi - lo - n)[: hi - lo - n]
-            keep[lo + order] = False
-    matrix.data = np.where(keep, data, 0.0)
-    matrix.eliminate_zeros()
-    return matrix
+    data = matrix.data * np.repeat(np.asarray(factors, dtype=matrix.dtype), np.diff(matrix.indptr))
+    return sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def _row_max(matrix: sp.csr_matrix) -> np.ndarray:
+    """Largest stored value of each row (0 for an empty row); indices need not be sorted."""
+    best = np.zeros(matrix.shape[0], dtype=matrix.dtype)
+    filled = np.diff(matrix.indptr) > 0
+    if filled.any():
+        best[filled] = np.maximum.reduceat(matrix.data, matrix.indptr[:-1][filled])
+    return best
 
 
 def _row_max_scaled(matrix: sp.csr_matrix, weight: float) -> sp.csr_matrix:
     """Each row divided by its largest value, times ``weight``."""
-    best = matrix.max(axis=1).toarray().ravel()
+    best = _row_max(matrix)
     best[best <= 0] = 1.0
-    return sp.csr_matrix(sp.diags(weight / best) @ matrix)
+    return _scale_rows(matrix, weight / best)
+
+
+#: Largest padded block (cells, rows) that :func:`_top_mask` partitions at once.
+PAD_CELLS = 4_000_000
+PAD_ROWS = 256
+
+
+def _top_mask(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the ``n`` largest entries of each CSR row; ties go to the smaller column index.
+
+    Each row longer than ``n`` is cut at its n-th largest value: such rows are padded into dense
+    blocks of similar lengths and cut with one ``np.partition`` per block; ties at the cut are settled
+    by one lexsort over the tied entries only. No index arrays as long as ``data``: the cost is a
+    few passes over it."""
+    if n <= 0:
+        return np.zeros(len(data), dtype=bool)
+    counts = np.diff(indptr)
+    long_rows = np.flatnonzero(counts > n)
+    if not len(long_rows):
+        return np.ones(len(data), dtype=bool)
+    dtype = np.float64 if data.dtype == np.float64 else np.float32
+    keep = np.ones(len(data), dtype=bool)
+    tied_at, tied_rows, tied_need = [], [], []
+    long_rows = long_rows[np.argsort(counts[long_rows], kind="stable")]  # similar lengths pad together
+    start = 0
+    while start < len(long_rows):
+        group = max(1, min(PAD_ROWS, PAD_CELLS // int(counts[long_rows[min(start + PAD_ROWS, len(long_rows)) - 1]])))
+        rows = long_rows[start:start + group]
+        start += group
+        width = int(counts[rows[-1]])
+        padded = np.full((len(rows), width), -np.inf, dtype=dtype)
+        bounds = [(int(indptr[r]), int(indptr[r + 1])) for r in rows.tolist()]
+        for j, (lo, hi) in enumerate(bounds):
+            padded[j, :hi - lo] = data[lo:hi]
+        cut = np.partition(padded, width - n, axis=1)[:, width - n:width - n + 1]  # n-th largest per row
+        above = padded > cut
+        for j, (lo, hi) in enumerate(bounds):
+            keep[lo:hi] = above[j, :hi - lo]
+        j, col = np.nonzero(padded == cut)
+        tied_at.append(indptr[rows][j] + col)
+        tied_rows.append(rows[j])
+        tied_need.append((n - above.sum(axis=1))[j])
+    tied_at, tied_rows, tied_need = (np.concatenate(x) for x in (tied_at, tied_rows, tied_need))
+    order = np.lexsort((indices[tied_at], tied_rows))  # ties at the cut: the smaller column first
+    tied_at, tied_rows, tied_need = tied_at[order], tied_rows[order], tied_need[order]
+    rank = np.arange(len(tied_at)) - np.searchsorted(tied_rows, tied_rows)
+    keep[tied_at[rank < tied_need]] = True
+    return keep
+
+
+def _row_counts(mask: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Number of true entries of ``mask`` in each CSR row."""
+    out = np.zeros(len(indptr) - 1, dtype=np.int64)
+    filled = np.diff(indptr) > 0
+    if filled.any():
+        out[filled] = np.add.reduceat(mask, indptr[:-1][filled], dtype=np.int64)
+    return out
+
+
+def _compress(matrix: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
+    """The CSR matrix with only the entries where ``keep`` is true."""
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(_row_counts(keep, matrix.indptr), out=indptr[1:])
+    return sp.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
+
+
+def combine_parts(parts: dict[str, sp.csr_matrix], weights: dict[str, float], shape: tuple[int, int]) -> sp.csr_matrix:
+    """The blend: the weighted sum of the methods' parts (see :meth:`RelatedIndex.blend_parts`)."""
+    total = sp.csr_matrix(shape, dtype=np.float32)
+    for name, part in parts.items():
+        if weights.get(name, 0) > 0:
+            total = total + _scale_rows(part, np.full(shape[0], weights[name]))
+    return sp.csr_matrix(total)
+
+
+def _without_self(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    """Score rows of the sources ``rows`` without each source's own column and non-positive scores."""
+    matrix = matrix.tocsr()
+    owner = np.repeat(np.asarray(rows).astype(matrix.indices.dtype), np.diff(matrix.indptr))
+    keep = (matrix.indices != owner) & (matrix.data > 0)
+    return matrix if keep.all() else _compress(matrix, keep)
+
+
+def _top_per_row(matrix: sp.csr_matrix, n: int) -> sp.csr_matrix:
+    """Keep the ``n`` largest entries of each row (ties: the smaller column index)."""
+    matrix = matrix.tocsr()
+    counts = np.diff(matrix.indptr)
+    if matrix.nnz == 0 or counts.max() <= n:
+        return matrix
+    keep = _top_mask(matrix.indptr, matrix.indices, matrix.data, n)
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(np.minimum(counts, max(n, 0)), out=indptr[1:])
+    return sp.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
 
 
 def _drop_common(matrix: sp.csr_matrix, n_articles: int) -> sp.csr_matrix:
@@ -348,16 +447,53 @@ class RelatedIndex:
             shared = sp.csr_matrix(neighbours[rows] @ self._cached("neighbours_t", lambda: neighbours.T.tocsr()))
             return sp.csr_matrix(_row_max_scaled(cosine, 1.0 - TEXT_DIFFUSION) + _row_max_scaled(shared, TEXT_DIFFUSION))
         if method == "blend":
-            weights = weights or DEFAULT_BLEND_WEIGHTS
-            total = None
-            for name, weight in weights.items():
-                if weight <= 0:
-                    continue
-                part = _row_max_scaled(self.scores(rows, name).astype(np.float32), weight)
-                part = _top_per_row(part, BLEND_CANDIDATES)
-                total = part if total is None else total + part
-            return sp.csr_matrix(total if total is not None else (len(rows), len(self)))
+            return combine_parts(self.blend_parts(rows, weights), weights or DEFAULT_BLEND_WEIGHTS, (len(rows), len(self)))
         raise ValueError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
+
+    def blend_parts(self, rows: np.ndarray, weights: dict[str, float] | None = None) -> dict[str, sp.csr_matrix]:
+        """Each blended method's unweighted share of the blend for the source ``rows``.
+
+        The candidates of a source are its best ``BLEND_CANDIDATES`` targets by each candidate method
+        (``text`` and ``entities``, those with a positive weight; ``graph`` only if neither has one),
+        never the source itself. Every method with a positive weight scores those candidates (the
+        graph walk only at these pairs, so the bulk blend never computes whole graph rows), divided by
+        its best score among them."""
+        weights = weights or DEFAULT_BLEND_WEIGHTS
+        used = [name for name, weight in weights.items() if weight > 0]
+        if not used:
+            return {}
+        pickers = [name for name in ("text", "entities") if name in used] or used
+        full: dict[str, sp.csr_matrix] = {}
+        candidates = None
+        for name in pickers:
+            full[name] = _without_self(self.scores(rows, name), rows)
+            top = _top_per_row(full[name], BLEND_CANDIDATES)
+            top = sp.csr_matrix((np.ones(top.nnz, dtype=np.float32), top.indices, top.indptr), shape=top.shape)
+            candidates = top if candidates is None else candidates.maximum(top)
+        candidates = candidates.tocsr()
+        parts = {}
+        for name in used:
+            if name in full:
+                part = sp.csr_matrix(full[name].multiply(candidates))
+            else:
+                part = self._pair_scores(rows, candidates, name)
+            parts[name] = _row_max_scaled(part, 1.0)
+        return parts
+
+    def _pair_scores(self, rows: np.ndarray, candidates: sp.csr_matrix, method: str) -> sp.csr_matrix:
+        """``method``'s scores at the (source, candidate) pairs only: a sparse matrix shaped like ``candidates``."""
+        owner = np.asarray(rows)[np.repeat(np.arange(len(rows)), np.diff(candidates.indptr))]
+        if method == "graph":
+            walk, to_article = self._walk_matrices()
+            left, right = walk, self._cached("graph_t", lambda: to_article.T.tocsr())
+        elif method == "entities":
+            left, right = self._entity_matrices()[0], self._cached("entities_t", lambda: self._entity_matrices()[1].T.tocsr())
+        else:
+            left = right = self._text_matrix()
+            if TEXT_DIFFUSION > 0:  # the text method proper, rows only: rare (text is normally a picker)
+                return sp.csr_matrix(self.scores(rows, "text").multiply(candidates))
+        values = np.asarray(left[owner].multiply(right[candidates.indices]).sum(axis=1), dtype=np.float32).ravel()
+        return sp.csr_matrix((values, candidates.indices, candidates.indptr), shape=candidates.shape)
 
     def _allowed(self, source_rows: np.ndarray, since: dt.date | None, same_language: bool):
         """Per-target filter (date window) and per-source language filter, as arrays."""
@@ -384,31 +520,38 @@ class RelatedIndex:
     def _rank_block(self, block: np.ndarray, scores: sp.csr_matrix, k: int, since: dt.date | None,
                     same_language: bool) -> list[list[tuple[int, float]]]:
         """Top ``k`` (target, score) per source row of a score block: self, filtered and near-duplicate
-        targets excluded; ties broken by article order."""
+        targets excluded; ties broken by article order. Vectorised over the block's rows."""
         allowed, languages = self._allowed(block, since, same_language)
         extra = 5
-        candidates: list[tuple[np.ndarray, np.ndarray]] = []
-        for i, source in enumerate(block):
-            lo, hi = scores.indptr[i], scores.indptr[i + 1]
-            idx, val = _eligible(source, scores.indices[lo:hi], scores.data[lo:hi], allowed, languages)
-            n = min(len(idx), k + extra)
-            if n < len(idx):
-                top = np.argpartition(-val, n - 1)[:n]
-                idx, val = idx[top], val[top]
-            order = np.lexsort((idx, -val))
-            candidates.append((idx[order], val[order]))
-        sizes = np.array([len(c[0]) for c in candidates])
-        pair_sources = np.repeat(block, sizes)
-        pair_targets = np.concatenate([c[0] for c in candidates]) if len(candidates) else np.array([], dtype=int)
-        duplicate = self._near_duplicates(pair_sources, pair_targets)
-        ranked, offset = [], 0
-        for i, (idx, val) in enumerate(candidates):
-            dup = duplicate[offset:offset + len(idx)]
-            offset += len(idx)
-            picked = [(int(t), float(v)) for t, v in zip(idx[~dup], val[~dup])][:k]
-            if len(picked) < k and dup.sum() and len(idx) == k + extra:  # many duplicates: widen this row
-                picked = self._rank_wide(int(block[i]), scores.getrow(i), k, allowed, languages)
-            ranked.append(picked)
+        block = np.asarray(block)
+        scores = scores.tocsr()
+        if allowed is None and languages is None:  # cut first: only the source itself is to be left out
+            eligible = _without_self(_top_per_row(scores, k + extra + 1), block)
+        else:
+            sources = np.repeat(block.astype(scores.indices.dtype), np.diff(scores.indptr))
+            keep = (scores.indices != sources) & (scores.data > 0)
+            if allowed is not None:
+                keep &= allowed[scores.indices]
+            if languages is not None:
+                keep &= languages[scores.indices] == languages[sources]
+            eligible = _compress(scores, keep)
+        top = _top_per_row(eligible, k + extra)
+        truncated = np.diff(scores.indptr) > k + extra
+        owner = np.repeat(np.arange(len(block)), np.diff(top.indptr))
+        order = np.lexsort((top.indices, -top.data, owner))  # per row: best first, then article order
+        owner, targets, values = owner[order], top.indices[order], top.data[order]
+        duplicate = self._near_duplicates(np.asarray(block)[owner], targets)
+        had_duplicates = np.bincount(owner[duplicate], minlength=len(block)) > 0
+        owner, targets, values = owner[~duplicate], targets[~duplicate], values[~duplicate]
+        first = np.searchsorted(owner, np.arange(len(block)))
+        picked = np.arange(len(owner)) - first[owner] < k
+        owner, targets, values = owner[picked], targets[picked], values[picked]
+        bounds = np.searchsorted(owner, np.arange(len(block) + 1))
+        pairs = list(zip(targets.tolist(), values.astype(np.float64).tolist()))
+        ranked = [pairs[bounds[i]:bounds[i + 1]] for i in range(len(block))]
+        short = np.diff(bounds) < k
+        for i in np.flatnonzero(short & had_duplicates & truncated):  # many duplicates: widen this row
+            ranked[i] = self._rank_wide(int(block[i]), scores.getrow(i), k, allowed, languages)
         return ranked
 
     def _rank_wide(self, source: int, row: sp.csr_matrix, k: int, allowed, languages) -> list[tuple[int, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import statistics
@@ -27,6 +28,7 @@ class BenchReport:
     single_ms: dict[str, tuple[float, float]] = field(default_factory=dict)  # median, 95th percentile
     index_mb: float = 0.0
     peak_rss_mb: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
 
     def lines(self) -> list[str]:
         out = [f"articles {self.n_articles}, k {self.k}",
@@ -37,6 +39,7 @@ class BenchReport:
         for method, (median, p95) in self.single_ms.items():
             out.append(f"one  {method:11} {median:8.2f} ms median, {p95:.2f} ms p95")
         out.append(f"peak memory      {self.peak_rss_mb:8.0f} MB (max RSS of the process)")
+        out.append(f"machine          {os.cpu_count()} cores, load average {self.load[0]:.1f} before, {self.load[1]:.1f} after")
         return out
 
 
@@ -56,6 +59,7 @@ def bench_related(n_articles: int = 100_000, k: int = 10, methods: Sequence[str]
     scores, 2 threads) and one-article queries (with their reasons)."""
     say = echo or (lambda _m: None)
     report = BenchReport(n_articles, k)
+    load_before = os.getloadavg()[0]
     extractions = list(generate_extractions(n_articles, seed=seed))
     start = time.perf_counter()
     index = RelatedIndex.from_extractions(extractions)
@@ -79,4 +83,5 @@ def bench_related(n_articles: int = 100_000, k: int = 10, methods: Sequence[str]
         report.single_ms[method] = (statistics.median(timings), float(np.percentile(timings, 95)))
     report.index_mb = _matrix_mb(index)
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.load = (load_before, os.getloadavg()[0])
     return report

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import Article, SourceProblem
-from .related import METHODS, RelatedIndex, precision_at_k
+from .related import METHODS, RelatedIndex, combine_parts, precision_at_k
 from .sources import read_articles
 
 #: Blend weight grid step.
@@ -44,6 +44,7 @@ class EvalReport:
     blend_weights: dict[str, float] = field(default_factory=dict)
     entity_articles: int = 0
     text_cosine: float = 0.0
+    blend_minus_text: tuple[float, float, float] = (0.0, 0.0, 0.0)  # mean, 95% bootstrap interval
 
     def lines(self) -> list[str]:
         """One line per method: name, precision@k on the test half, then on all articles."""
@@ -56,6 +57,8 @@ class EvalReport:
                 extra = "  plain TF-IDF over raw words"
             out.append(f"{name:9} {self.precision[name]:.3f}   (all {self.n_articles}: {self.precision_all[name]:.3f}){extra}")
         text_only = max(self.precision["text"], self.precision["baseline"])
+        diff, low, high = self.blend_minus_text
+        out.append(f"# blend - text per test article: {diff:+.3f} (paired bootstrap 95% interval {low:+.3f} .. {high:+.3f})")
         out.append(f"# text without the neighbour diffusion (lemma TF-IDF cosine only): {self.text_cosine:.3f}")
         out.append(f"# precision@{self.k} on the test half ({self.n_test} articles); blend - best text-only = "
                    f"{self.precision['blend'] - text_only:+.3f}; articles with entities: {self.entity_articles}/{self.n_articles}")
@@ -92,15 +95,6 @@ def read_labelled_corpus(path: Path) -> list[Article]:
     return articles
 
 
-def _dense_scores(index: RelatedIndex, method: str) -> np.ndarray:
-    """Row-max-normalised score matrix of one method, self-similarity removed (for the weight grid)."""
-    scores = index.scores(np.arange(len(index)), method).toarray().astype(np.float64)
-    np.fill_diagonal(scores, 0.0)
-    best = scores.max(axis=1, keepdims=True)
-    best[best <= 0] = 1.0
-    return scores / best
-
-
 def _precision_dense(scores: np.ndarray, labels: np.ndarray, rows: np.ndarray, k: int) -> float:
     hits = []
     for r in rows:
@@ -112,20 +106,42 @@ def _precision_dense(scores: np.ndarray, labels: np.ndarray, rows: np.ndarray, k
     return float(np.mean(hits))
 
 
+def _precision_ranked(index: RelatedIndex, scores, labels: np.ndarray, rows: np.ndarray, k: int) -> float:
+    """Precision@k of the suggestions ranked from a score matrix (one row per article, all articles)."""
+    ranked = index._rank_block(np.arange(len(index)), scores, k, None, False)
+    return float(np.mean([sum(labels[t] == labels[r] for t, _ in ranked[r]) / k for r in rows]))
+
+
 def choose_blend_weights(index: RelatedIndex, labels: np.ndarray, tune_rows: np.ndarray, k: int) -> dict[str, float]:
-    """Grid search (step ``GRID_STEP``) over weights summing to 1, maximising precision@k on ``tune_rows``."""
-    parts = {m: _dense_scores(index, m) for m in ("entities", "graph", "text")}
+    """Grid search (step ``GRID_STEP``) over weights summing to 1, maximising precision@k on ``tune_rows``,
+    through the same candidates, normalisation and ranking as the blend itself."""
+    rows = np.arange(len(index))
+    shape = (len(index), len(index))
+    parts_by_pickers: dict[tuple[bool, bool], dict] = {}
     steps = int(round(1 / GRID_STEP))
     best, best_weights = -1.0, {}
     for a, b in itertools.product(range(steps + 1), repeat=2):
         if a + b > steps:
             continue
         weights = {"entities": a / steps, "graph": b / steps, "text": (steps - a - b) / steps}
-        combined = sum(w * parts[m] for m, w in weights.items())
-        score = _precision_dense(combined, labels, tune_rows, k)
+        pickers = (weights["text"] > 0, weights["entities"] > 0)  # which methods pick the candidates
+        if pickers not in parts_by_pickers:
+            parts_by_pickers[pickers] = index.blend_parts(rows, {"text": float(pickers[0]), "graph": 1.0,
+                                                                 "entities": float(pickers[1])})
+        score = _precision_ranked(index, combine_parts(parts_by_pickers[pickers], weights, shape), labels, tune_rows, k)
         if score > best + 1e-9:
             best, best_weights = score, weights
     return best_weights
+
+
+def paired_interval(differences: np.ndarray, seed: int = 0, resamples: int = 2000) -> tuple[float, float, float]:
+    """Mean of per-article differences and its 95% bootstrap interval (articles resampled, fixed seed)."""
+    if not len(differences):
+        return 0.0, 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    means = differences[rng.integers(0, len(differences), (resamples, len(differences)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(differences.mean()), float(low), float(high)
 
 
 def baseline_scores(articles: list[Article]) -> np.ndarray:
@@ -171,10 +187,14 @@ def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: in
     result = EvalReport(k=k, n_articles=len(kept), n_test=len(test_rows),
                         entity_articles=int((index.mentions.getnnz(axis=1) > 0).sum()))
     result.blend_weights = choose_blend_weights(index, labels, tune_rows, k)
+    hits: dict[str, np.ndarray] = {}
     for method in METHODS:
         suggestions = index.suggest_all(k=k, method=method, weights=result.blend_weights, explain=False)
         result.precision[method] = precision_at_k({i: suggestions[i] for i in test_ids}, category, k)
+        hits[method] = np.array([sum(category[s.article_id] == category[i] for s in suggestions[i][:k]) / k
+                                 for i in test_ids])
         result.precision_all[method] = precision_at_k(suggestions, category, k)
+    result.blend_minus_text = paired_interval(hits["blend"] - hits["text"], seed)
     text = index._text_matrix()
     cosine = (text @ text.T).toarray()
     np.fill_diagonal(cosine, 0.0)
