@@ -1,15 +1,22 @@
 """Derived statistics kept in their own named graph, so the named queries stay fast on large archives.
 
-The article graphs are the truth; ``tgg:derived`` holds counts computed from them:
+The article graphs are the truth; ``tgg:derived`` holds what is computed from them:
 
 - per entity: ``tg:articleCount``, its type and one display label (German, else untagged, else English);
-- per ordered pair of entities (``tg:CoMention``): articles and sentences mentioning both;
-- per entity and month (``tg:EntityMonth``) and per entity and category (``tg:EntityCategory``): articles.
+- per ordered pair of entities (``tg:CoMention``, ``tg:entity``/``tg:coEntity``): articles and sentences
+  mentioning both;
+- per entity and month (``tg:EntityMonth``, ``tg:monthOf``; month ``""`` for undated articles): the
+  number of articles and the articles themselves (``tg:article``);
+- per entity and category (``tg:EntityCategory``): articles;
+- count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity,
+  of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^level, 2^(level+1))``.
+  A top-k query reads the highest levels until k members are covered instead of sorting every count;
+- ``tg:ArticleWithoutEntities``: the articles in which no entity was found.
 
-Ingest updates the counts of the entities an article touches, in the same update request that
-replaces the article's graph (:func:`article_update`): the old article's contribution is subtracted
-and the new one added, so the statistics never need a full recount. :func:`derived_quads` computes
-the same graph from scratch (bulk loads, benchmarks, checks).
+Everything here is a function of the current set of article graphs (:func:`derived_quads` computes
+it from scratch). Ingest keeps it up to date in the same update request that replaces an article's
+graph (:func:`article_update`): the old article's contribution is subtracted and the new one added,
+the counts it changes are read first so that nodes move between levels, and nothing is ever recounted.
 """
 
 from __future__ import annotations
@@ -24,24 +31,36 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from .model import Extraction
 from .namespaces import (
-    DERIVED_GRAPH, TG, article_graph_iri, comention_iri, entity_category_iri, entity_month_iri,
+    DERIVED_GRAPH, TG, article_graph_iri, article_iri, comention_iri, count_level_iri, entity_category_iri,
+    entity_month_iri,
 )
 from .store import Store
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 # DefinedNamespace attribute access is slow: look the terms up once.
-_T_COMENTION, _T_MONTHNODE, _T_CATNODE = TG.CoMention, TG.EntityMonth, TG.EntityCategory
-_P_ENTITY, _P_CO, _P_MONTH, _P_CAT = TG.entity, TG.coEntity, TG.month, TG.category
-_P_ARTICLES, _P_SENTENCES = TG.articleCount, TG.sentenceCount
+_T_COMENTION, _T_MONTHNODE, _T_CATNODE, _T_LEVEL = TG.CoMention, TG.EntityMonth, TG.EntityCategory, TG.CountLevel
+_T_NO_ENTITIES, _T_ENTITY = TG.ArticleWithoutEntities, TG.Entity
+_P_ENTITY, _P_CO, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.coEntity, TG.month, TG.category, TG.monthOf
+_P_ARTICLES, _P_SENTENCES, _P_MEMBERS = TG.articleCount, TG.sentenceCount, TG.memberCount
+_P_ARTICLE, _P_LEVEL, _P_MEMBER = TG.article, TG.level, TG.member
+_P_LEVEL_ENTITY, _P_CO_TYPE, _P_LEVEL_TYPE, _P_LEVEL_CAT = TG.levelEntity, TG.coType, TG.levelType, TG.levelCategory
 _TYPE_CLASSES: dict[str, URIRef] = {}
 #: Language preference of display labels: German, then untagged, then English.
 LABEL_LANGUAGES = ("de", "", "en")
+#: Count keys whose nodes are grouped into levels.
+_LEVELLED = {"entity", "pair", "category"}
+
+
+def level_of(count: int) -> int:
+    """The level of a count: ``floor(log2(count))`` (counts below 1 have none)."""
+    return count.bit_length() - 1
 
 
 @dataclass
 class Contribution:
     """What one article adds to the statistics."""
 
+    article: str = ""
     entities: set[str] = field(default_factory=set)
     pair_sentences: Counter = field(default_factory=Counter)  # (e1, e2) -> sentences with both
     month: str | None = None
@@ -53,11 +72,11 @@ class Contribution:
         for m in extraction.mentions:
             sentences.setdefault(m.sentence, set()).add(m.entity_iri)
         article = extraction.article
-        return cls._build({m.entity_iri for m in extraction.mentions}, sentences,
+        return cls._build(str(article_iri(article.id)), {m.entity_iri for m in extraction.mentions}, sentences,
                           article.date.isoformat()[:7] if article.date else None, tuple(article.categories))
 
     @classmethod
-    def _build(cls, entities: set[str], sentences: dict[int, set[str]], month: str | None,
+    def _build(cls, article: str, entities: set[str], sentences: dict[int, set[str]], month: str | None,
                categories: tuple[str, ...]) -> "Contribution":
         pairs: Counter = Counter()
         for members in sentences.values():
@@ -65,21 +84,29 @@ class Contribution:
                 pairs[(a, b)] += 1
         for a, b in permutations(sorted(entities), 2):
             pairs.setdefault((a, b), 0)
-        return cls(set(entities), pairs, month, tuple(sorted(set(categories))))
+        return cls(article, set(entities), pairs, month, tuple(sorted(set(categories))))
 
     def counts(self) -> Counter:
         """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` (articles and sentences), month, category."""
         c: Counter = Counter()
+        month = self.month or ""
         for e in self.entities:
             c[("entity", e)] += 1
-            if self.month:
-                c[("month", e, self.month)] += 1
+            c[("month", e, month)] += 1
             for category in self.categories:
                 c[("category", e, category)] += 1
         for (a, b), n in self.pair_sentences.items():
             c[("pair", a, b)] += 1
             c[("pairsent", a, b)] += n
         return c
+
+    def facts(self) -> set[Triple]:
+        """Triples that hold while this article is stored: its links from the month nodes, or its marker."""
+        article = URIRef(self.article)
+        if not self.entities:
+            return {(article, RDF.type, _T_NO_ENTITIES)}
+        month = self.month or ""
+        return {(entity_month_iri(e, month), _P_ARTICLE, article) for e in self.entities}
 
 
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:
@@ -102,7 +129,7 @@ def stored_contribution(store: Store, article_id: str) -> Contribution | None:
             month = str(date)[:7]
         if cat is not None:
             categories.add(str(cat))
-    return Contribution._build(entities, sentences, month, tuple(categories))
+    return Contribution._build(str(article_iri(article_id)), entities, sentences, month, tuple(categories))
 
 
 def _node(key: tuple) -> URIRef:
@@ -113,7 +140,9 @@ def _node(key: tuple) -> URIRef:
         return comention_iri(key[1], key[2])
     if kind == "month":
         return entity_month_iri(key[1], key[2])
-    return entity_category_iri(key[1], key[2])
+    if kind == "category":
+        return entity_category_iri(key[1], key[2])
+    return count_level_iri(*key)  # level keys: ("pairlevel", e, type, n), ("typelevel", type, n), ("catlevel", c, n)
 
 
 def _structure(key: tuple) -> Iterator[Triple]:
@@ -125,16 +154,53 @@ def _structure(key: tuple) -> Iterator[Triple]:
         yield node, _P_CO, URIRef(key[2])
     elif kind == "month":
         yield node, RDF.type, _T_MONTHNODE
-        yield node, _P_ENTITY, URIRef(key[1])
+        yield node, _P_MONTH_OF, URIRef(key[1])
         yield node, _P_MONTH, Literal(key[2])
     elif kind == "category":
         yield node, RDF.type, _T_CATNODE
         yield node, _P_ENTITY, URIRef(key[1])
         yield node, _P_CAT, Literal(key[2])
+    elif kind.endswith("level"):
+        yield node, RDF.type, _T_LEVEL
+        yield node, _P_LEVEL, Literal(key[-1], datatype=XSD.integer)
+        if kind == "pairlevel":
+            yield node, _P_LEVEL_ENTITY, URIRef(key[1])
+            yield node, _P_CO_TYPE, key[2]
+        elif kind == "typelevel":
+            yield node, _P_LEVEL_TYPE, key[1]
+        else:
+            yield node, _P_LEVEL_CAT, Literal(key[1])
 
 
 def _count_predicate(key: tuple) -> URIRef:
-    return _P_SENTENCES if key[0] == "pairsent" else _P_ARTICLES
+    kind = key[0]
+    if kind == "pairsent":
+        return _P_SENTENCES
+    return _P_MEMBERS if kind.endswith("level") else _P_ARTICLES
+
+
+def _level_key(key: tuple, count: int, types: dict[str, URIRef]) -> tuple | None:
+    """The level a count node with ``count`` belongs to (None: none)."""
+    if count <= 0:
+        return None
+    kind = key[0]
+    if kind == "pair":
+        return ("pairlevel", key[1], types.get(key[2], _T_ENTITY), level_of(count))
+    if kind == "entity":
+        t = types.get(key[1])
+        return ("typelevel", t, level_of(count)) if t is not None else None
+    if kind == "category":
+        return ("catlevel", key[2], level_of(count))
+    return None
+
+
+def canonical_types(described: Iterable[Triple]) -> dict[str, URIRef]:
+    """Entity -> type class used for levels: the smallest IRI among its described types."""
+    types: dict[str, URIRef] = {}
+    for s, p, o in described:
+        if p == RDF.type and (str(s) not in types or str(o) < str(types[str(s)])):
+            types[str(s)] = o
+    return types
 
 
 def entity_description(extraction: Extraction) -> Iterator[Triple]:
@@ -151,7 +217,7 @@ def entity_description(extraction: Extraction) -> Iterator[Triple]:
 
 @dataclass
 class DerivedUpdate:
-    """A change of the derived graph: triples to add, count increments, nodes that may have reached zero.
+    """A change of the derived graph: triples to delete and add, count increments, nodes that may have reached zero.
 
     Stores apply it as one SPARQL update (:meth:`sparql`) or, in rdflib's memory, directly (:meth:`apply`).
     """
@@ -159,13 +225,17 @@ class DerivedUpdate:
     inserts: set = field(default_factory=set)
     increments: dict = field(default_factory=dict)  # (node, count predicate) -> delta
     shrunk: list = field(default_factory=list)
+    deletes: set = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.inserts or self.increments)
+        return bool(self.inserts or self.increments or self.deletes)
 
     def sparql(self) -> str:
         parts = []
         g = f"<{DERIVED_GRAPH}>"
+        if self.deletes:
+            body = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in self.deletes)
+            parts.append(f"DELETE DATA {{ GRAPH {g} {{ {body} }} }}")
         if self.inserts:
             body = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in self.inserts)
             parts.append(f"INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
@@ -182,66 +252,142 @@ class DerivedUpdate:
                 f" GRAPH {g} {{ ?n {_SENTENCES} ?c . FILTER(?c <= 0) }} }}")
             parts.append(
                 f"DELETE {{ GRAPH {g} {{ ?n ?p ?o }} }} WHERE {{ VALUES ?n {{ {nodes} }}"
-                f" GRAPH {g} {{ ?n {_ARTICLES} ?c . FILTER(?c <= 0) ?n ?p ?o }} }}")
+                f" GRAPH {g} {{ ?n ?count ?c . FILTER(?count IN ({_ARTICLES}, {_MEMBERS}) && ?c <= 0) ?n ?p ?o }} }}")
         return " ;\n".join(parts)
 
     def apply(self, dataset) -> None:
         """Apply to an rdflib Dataset directly (rdflib's SPARQL engine is too slow for :meth:`sparql`)."""
         graph = dataset.graph(DERIVED_GRAPH)
+        for triple in self.deletes:
+            graph.remove(triple)
         for triple in self.inserts:
             graph.add(triple)
         for (node, predicate), d in self.increments.items():
             old = graph.value(node, predicate)
             graph.set((node, predicate, Literal((int(old) if old is not None else 0) + d, datatype=XSD.integer)))
         for node in self.shrunk:
-            sentences = graph.value(node, TG.sentenceCount)
+            sentences = graph.value(node, _P_SENTENCES)
             if sentences is not None and int(sentences) <= 0:
-                graph.remove((node, TG.sentenceCount, None))
-            articles = graph.value(node, TG.articleCount)
-            if articles is not None and int(articles) <= 0:
-                graph.remove((node, None, None))
+                graph.remove((node, _P_SENTENCES, None))
+            for predicate in (_P_ARTICLES, _P_MEMBERS):
+                count = graph.value(node, predicate)
+                if count is not None and int(count) <= 0:
+                    graph.remove((node, None, None))
 
 
 _ARTICLES = TG.articleCount.n3()
 _SENTENCES = TG.sentenceCount.n3()
+_MEMBERS = TG.memberCount.n3()
 
 
-def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = ()) -> DerivedUpdate:
-    """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes)."""
+def stored_state(store: Store, keys: Iterable[tuple], entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
+    """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
+    keys = [k for k in keys if k[0] in _LEVELLED]
+    by_node = {_node(k): k for k in keys}
+    entities = sorted(set(entities))
+    if not by_node and not entities:
+        return {}, []
+    g = f"<{DERIVED_GRAPH}>"
+    branches = []
+    if by_node:
+        nodes = " ".join(n.n3() for n in by_node)
+        branches.append(f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}")
+    if entities:
+        values = " ".join(URIRef(e).n3() for e in entities)
+        branches.append(f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}")
+    rows = store.query(f"SELECT ?n ?c ?t WHERE {{ {' UNION '.join(branches)} }}").rows
+    counts, types = {}, []
+    for n, c, t in rows:
+        if c is not None and n in by_node:
+            counts[by_node[n]] = int(c)
+        if t is not None:
+            types.append((n, RDF.type, t))
+    return counts, types
+
+
+def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
+                 current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
+                 types_after: dict[str, URIRef] | None = None) -> DerivedUpdate:
+    """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
+
+    ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
+    and ``types_after`` the entity types that levels use before and after the change. They are
+    needed for the levels to follow the counts.
+    """
     delta = (new.counts() if new else Counter())
     delta.subtract(old.counts() if old else Counter())
+    old_facts = old.facts() if old else set()
+    new_facts = new.facts() if new else set()
+    deletes, inserts = old_facts - new_facts, new_facts - old_facts
+    current, types_before = current or {}, types_before or {}
+    types_after = types_before if types_after is None else types_after
+    for key, d in list(delta.items()):
+        if not d or key[0] not in _LEVELLED:
+            continue
+        before = current.get(key, 0)
+        was, now = _level_key(key, before, types_before), _level_key(key, before + d, types_after)
+        if was != now:
+            if was is not None:
+                deletes.add((_node(was), _P_MEMBER, _node(key)))
+                delta[was] -= 1
+            if now is not None:
+                inserts.add((_node(now), _P_MEMBER, _node(key)))
+                delta[now] += 1
     changed = {k: v for k, v in delta.items() if v}
-    inserts = {t for k, v in changed.items() if v > 0 for t in _structure(k)}
+    inserts.update(t for k, v in changed.items() if v > 0 for t in _structure(k))
     inserts.update(described)
     increments = {(_node(k), _count_predicate(k)): v for k, v in changed.items()}
     shrunk = list({_node(k) for k, v in changed.items() if v < 0})
-    return DerivedUpdate(inserts, increments, shrunk)
+    return DerivedUpdate(inserts, increments, shrunk, deletes)
+
+
+def _update(store: Store, old: Contribution | None, new: Contribution | None,
+            described: list[Triple]) -> DerivedUpdate:
+    delta = (new.counts() if new else Counter())
+    delta.subtract(old.counts() if old else Counter())
+    touched = (old.entities if old else set()) | (new.entities if new else set())
+    current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
+    return delta_update(old, new, described, current, canonical_types(stored_types),
+                        canonical_types(stored_types + described))
 
 
 def article_update(store: Store, extraction: Extraction) -> DerivedUpdate:
     """The update that brings the statistics from the stored version of the article to ``extraction``."""
     old = stored_contribution(store, extraction.article.id)
-    return delta_update(old, Contribution.of_extraction(extraction), entity_description(extraction))
+    return _update(store, old, Contribution.of_extraction(extraction), list(entity_description(extraction)))
 
 
 def removal_update(store: Store, article_id: str) -> DerivedUpdate:
     """The update that removes an article's contribution (before its graph is dropped)."""
-    return delta_update(stored_contribution(store, article_id), None)
+    return _update(store, stored_contribution(store, article_id), None, [])
 
 
 def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     """The whole derived graph computed from scratch (for bulk loads and for checking the increments)."""
     total: Counter = Counter()
     described: set[Triple] = set()
+    facts: set[Triple] = set()
     for extraction in extractions:
-        total.update(Contribution.of_extraction(extraction).counts())
+        contribution = Contribution.of_extraction(extraction)
+        total.update(contribution.counts())
+        facts.update(contribution.facts())
         described.update(entity_description(extraction))
+    types = canonical_types(described)
     yield from described
+    yield from facts
+    levels: Counter = Counter()
     for key, value in total.items():
         if value <= 0:
             continue
         yield from _structure(key)
         yield _node(key), _count_predicate(key), Literal(value, datatype=XSD.integer)
+        level = _level_key(key, value, types) if key[0] in _LEVELLED else None
+        if level is not None:
+            levels[level] += 1
+            yield _node(level), _P_MEMBER, _node(key)
+    for key, value in levels.items():
+        yield from _structure(key)
+        yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
 
 
 def stored_derived(store: Store) -> set[tuple]:
