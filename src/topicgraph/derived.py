@@ -6,11 +6,14 @@ The article graphs are the truth; ``tgg:derived`` holds what is computed from th
 - per ordered pair of entities (``tg:CoMention``, ``tg:entity``/``tg:coEntity``): articles and sentences
   mentioning both;
 - per entity and month (``tg:EntityMonth``, ``tg:monthOf``; month ``""`` for undated articles): the
-  number of articles and the articles themselves (``tg:article``);
+  number of articles and a sort key of each (``tg:articleKey``: date, tab, id); the months that hold
+  the entity's 100 newest articles are marked ``tg:recentOf`` the entity;
 - per entity and category (``tg:EntityCategory``): articles;
 - count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity,
   of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^level, 2^(level+1))``.
-  A top-k query reads the highest levels until k members are covered instead of sorting every count;
+  The levels that can hold a top-k member (fewer than k members in higher levels) are marked
+  ``tg:topOf`` their anchor (and ``tg:topOfType`` for an entity's co-mentions per type), so a top-k
+  query sorts a few members instead of every count;
 - ``tg:ArticleWithoutEntities``: the articles in which no entity was found.
 
 Everything here is a function of the current set of article graphs (:func:`derived_quads` computes
@@ -22,7 +25,7 @@ the counts it changes are read first so that nodes move between levels, and noth
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -42,13 +45,16 @@ _T_COMENTION, _T_MONTHNODE, _T_CATNODE, _T_LEVEL = TG.CoMention, TG.EntityMonth,
 _T_NO_ENTITIES, _T_ENTITY = TG.ArticleWithoutEntities, TG.Entity
 _P_ENTITY, _P_CO, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.coEntity, TG.month, TG.category, TG.monthOf
 _P_ARTICLES, _P_SENTENCES, _P_MEMBERS = TG.articleCount, TG.sentenceCount, TG.memberCount
-_P_ARTICLE, _P_LEVEL, _P_MEMBER = TG.article, TG.level, TG.member
+_P_KEY, _P_LEVEL, _P_MEMBER = TG.articleKey, TG.level, TG.member
+_P_RECENT, _P_TOP, _P_TOP_TYPE = TG.recentOf, TG.topOf, TG.topOfType
 _P_LEVEL_ENTITY, _P_CO_TYPE, _P_LEVEL_TYPE, _P_LEVEL_CAT = TG.levelEntity, TG.coType, TG.levelType, TG.levelCategory
 _TYPE_CLASSES: dict[str, URIRef] = {}
 #: Language preference of display labels: German, then untagged, then English.
 LABEL_LANGUAGES = ("de", "", "en")
 #: Count keys whose nodes are grouped into levels.
 _LEVELLED = {"entity", "pair", "category"}
+#: The LIMITs of the named queries that read the marks (queries/*.rq).
+RECENT_K, COMENTION_K, TYPE_K, CATEGORY_K = 100, 50, 100, 25
 
 
 def level_of(count: int) -> int:
@@ -61,6 +67,8 @@ class Contribution:
     """What one article adds to the statistics."""
 
     article: str = ""
+    article_id: str = ""
+    date: str = ""
     entities: set[str] = field(default_factory=set)
     pair_sentences: Counter = field(default_factory=Counter)  # (e1, e2) -> sentences with both
     month: str | None = None
@@ -72,11 +80,11 @@ class Contribution:
         for m in extraction.mentions:
             sentences.setdefault(m.sentence, set()).add(m.entity_iri)
         article = extraction.article
-        return cls._build(str(article_iri(article.id)), {m.entity_iri for m in extraction.mentions}, sentences,
-                          article.date.isoformat()[:7] if article.date else None, tuple(article.categories))
+        return cls._build(article.id, {m.entity_iri for m in extraction.mentions}, sentences,
+                          article.date.isoformat() if article.date else "", tuple(article.categories))
 
     @classmethod
-    def _build(cls, article: str, entities: set[str], sentences: dict[int, set[str]], month: str | None,
+    def _build(cls, article_id: str, entities: set[str], sentences: dict[int, set[str]], date: str,
                categories: tuple[str, ...]) -> "Contribution":
         pairs: Counter = Counter()
         for members in sentences.values():
@@ -84,7 +92,8 @@ class Contribution:
                 pairs[(a, b)] += 1
         for a, b in permutations(sorted(entities), 2):
             pairs.setdefault((a, b), 0)
-        return cls(article, set(entities), pairs, month, tuple(sorted(set(categories))))
+        return cls(str(article_iri(article_id)), article_id, date[:10], set(entities), pairs, date[:7] or None,
+                   tuple(sorted(set(categories))))
 
     def counts(self) -> Counter:
         """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` (articles and sentences), month, category."""
@@ -101,12 +110,11 @@ class Contribution:
         return c
 
     def facts(self) -> set[Triple]:
-        """Triples that hold while this article is stored: its links from the month nodes, or its marker."""
-        article = URIRef(self.article)
+        """Triples that hold while this article is stored: its keys in the month nodes, or its marker."""
         if not self.entities:
-            return {(article, RDF.type, _T_NO_ENTITIES)}
-        month = self.month or ""
-        return {(entity_month_iri(e, month), _P_ARTICLE, article) for e in self.entities}
+            return {(URIRef(self.article), RDF.type, _T_NO_ENTITIES)}
+        month, key = self.month or "", Literal(f"{self.date}\t{self.article_id}")
+        return {(entity_month_iri(e, month), _P_KEY, key) for e in self.entities}
 
 
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:
@@ -120,16 +128,16 @@ def stored_contribution(store: Store, article_id: str) -> Contribution | None:
         return None
     entities: set[str] = set()
     sentences: dict[int, set[str]] = {}
-    month, categories = None, set()
+    day, categories = "", set()
     for e, s, date, cat in rows:
         if e is not None:
             entities.add(str(e))
             sentences.setdefault(int(s) if s is not None else 0, set()).add(str(e))
         if date is not None:
-            month = str(date)[:7]
+            day = str(date)
         if cat is not None:
             categories.add(str(cat))
-    return Contribution._build(str(article_iri(article_id)), entities, sentences, month, tuple(categories))
+    return Contribution._build(article_id, entities, sentences, day, tuple(categories))
 
 
 def _node(key: tuple) -> URIRef:
@@ -192,6 +200,39 @@ def _level_key(key: tuple, count: int, types: dict[str, URIRef]) -> tuple | None
     if kind == "category":
         return ("catlevel", key[2], level_of(count))
     return None
+
+
+def marks(counts: dict[tuple, int]) -> set[Triple]:
+    """The ``tg:recentOf``/``tg:topOf``/``tg:topOfType`` marks implied by month and level counts.
+
+    ``counts`` maps month keys to article counts and level keys to member counts; it must hold every
+    month node of an entity and every level of an anchor whose marks are wanted (missing: none).
+    """
+    groups: dict[tuple, list[tuple]] = {}
+    for key, n in counts.items():
+        if n <= 0:
+            continue
+        kind = key[0]
+        if kind == "month":  # newest first: "" (undated) is the oldest
+            groups.setdefault((RECENT_K, _P_RECENT, URIRef(key[1])), []).append((key[2], key, n))
+        elif kind == "pairlevel":
+            groups.setdefault((COMENTION_K, _P_TOP, URIRef(key[1])), []).append((key[3], key, n))
+            groups.setdefault((TYPE_K, _P_TOP_TYPE, URIRef(key[1]), key[2]), []).append((key[3], key, n))
+        elif kind == "typelevel":
+            groups.setdefault((TYPE_K, _P_TOP, key[1]), []).append((key[2], key, n))
+        elif kind == "catlevel":
+            groups.setdefault((CATEGORY_K, _P_TOP, Literal(key[1])), []).append((key[2], key, n))
+    out: set[Triple] = set()
+    for (k, predicate, anchor, *_), items in groups.items():
+        per_rank: Counter = Counter()
+        for rank, _key, n in items:
+            per_rank[rank] += n
+        higher, above = 0, {}
+        for rank in sorted(per_rank, reverse=True):
+            above[rank] = higher
+            higher += per_rank[rank]
+        out.update((_node(key), predicate, anchor) for rank, key, _n in items if above[rank] < k)
+    return out
 
 
 def canonical_types(described: Iterable[Triple]) -> dict[str, URIRef]:
@@ -305,14 +346,58 @@ def stored_state(store: Store, keys: Iterable[tuple], entities: Iterable[str]) -
     return counts, types
 
 
+def stored_groups(store: Store, keys: Iterable[tuple]) -> dict[tuple, int]:
+    """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
+    entities, types, categories = set(), set(), set()
+    for key in keys:
+        if key[0] in ("month", "pairlevel"):
+            entities.add(URIRef(key[1]))
+        elif key[0] == "typelevel":
+            types.add(key[1])
+        elif key[0] == "catlevel":
+            categories.add(Literal(key[1]))
+    g = f"<{DERIVED_GRAPH}>"
+    branches = []
+    if entities:
+        values = " ".join(e.n3() for e in sorted(entities))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c . BIND(0 AS ?k) }}")
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
+                        f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
+    if types:
+        values = " ".join(t.n3() for t in sorted(types))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c . BIND(2 AS ?k) }}")
+    if categories:
+        values = " ".join(c.n3() for c in sorted(categories))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                        f" BIND(3 AS ?k) }}")
+    if not branches:
+        return {}
+    rows = store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
+    out: dict[tuple, int] = {}
+    for k, a, t, r, c in rows:
+        k = int(k)
+        if k == 0:
+            key = ("month", str(a), str(r))
+        elif k == 1:
+            key = ("pairlevel", str(a), t, int(r))
+        elif k == 2:
+            key = ("typelevel", a, int(r))
+        else:
+            key = ("catlevel", str(a), int(r))
+        out[key] = int(c)
+    return out
+
+
 def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
                  current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
-                 types_after: dict[str, URIRef] | None = None) -> DerivedUpdate:
+                 types_after: dict[str, URIRef] | None = None,
+                 groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None) -> DerivedUpdate:
     """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
 
     ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
     and ``types_after`` the entity types that levels use before and after the change. They are
-    needed for the levels to follow the counts.
+    needed for the levels to follow the counts. ``groups`` reads the stored counts of every month
+    node and level of the anchors of the given month and level keys (for the marks).
     """
     delta = (new.counts() if new else Counter())
     delta.subtract(old.counts() if old else Counter())
@@ -333,6 +418,15 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
             if now is not None:
                 inserts.add((_node(now), _P_MEMBER, _node(key)))
                 delta[now] += 1
+    if groups is not None:
+        grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
+        before = groups(grouped)
+        after = dict(before)
+        for key in grouped:
+            after[key] = after.get(key, 0) + delta[key]
+        marked, marking = marks(before), marks(after)
+        deletes |= marked - marking
+        inserts |= marking - marked
     changed = {k: v for k, v in delta.items() if v}
     inserts.update(t for k, v in changed.items() if v > 0 for t in _structure(k))
     inserts.update(described)
@@ -348,7 +442,7 @@ def _update(store: Store, old: Contribution | None, new: Contribution | None,
     touched = (old.entities if old else set()) | (new.entities if new else set())
     current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
     return delta_update(old, new, described, current, canonical_types(stored_types),
-                        canonical_types(stored_types + described))
+                        canonical_types(stored_types + described), lambda keys: stored_groups(store, keys))
 
 
 def article_update(store: Store, extraction: Extraction) -> DerivedUpdate:
@@ -376,6 +470,7 @@ def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     yield from described
     yield from facts
     levels: Counter = Counter()
+    months = {key: value for key, value in total.items() if key[0] == "month" and value > 0}
     for key, value in total.items():
         if value <= 0:
             continue
@@ -388,6 +483,7 @@ def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     for key, value in levels.items():
         yield from _structure(key)
         yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
+    yield from marks({**months, **levels})
 
 
 def stored_derived(store: Store) -> set[tuple]:

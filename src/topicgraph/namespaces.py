@@ -72,7 +72,10 @@ class TG(DefinedNamespace):
     articleCount: URIRef
     sentenceCount: URIRef
     monthOf: URIRef
-    article: URIRef
+    articleKey: URIRef
+    recentOf: URIRef
+    topOf: URIRef
+    topOfType: URIRef
     level: URIRef
     member: URIRef
     memberCount: URIRef
