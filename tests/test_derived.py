@@ -52,7 +52,7 @@ def churned(request):
 
 
 def test_level_of():
-    assert [level_of(c) for c in (1, 2, 3, 4, 7, 8, 1000)] == [0, 1, 1, 2, 2, 3, 9]
+    assert [level_of(c) for c in (1, 2, 3, 4, 7, 8, 1000)] == [0, 4, 6, 8, 11, 12, 39]
 
 
 def test_increments_equal_a_recount_after_add_change_remove(churned):
@@ -162,3 +162,19 @@ def test_articles_without_entities(churned):
     expected = sorted(e.article.id for e in final.values() if not e.mentions)
     rows = run_named_query(store, "articles-without-entities", {}).dicts()
     assert expected and [str(r["id"]) for r in rows] == expected
+
+
+def test_a_new_date_in_the_same_month_moves_the_article_among_the_newest():
+    store = OxigraphStore()
+    extractions = {e.article.id: e for e in generate_extractions(150, n_entities=30, seed=6)}
+    for extraction in extractions.values():
+        store_extraction(store, extraction)
+    entity = _popular(extractions)
+    oldest = min((e for e in extractions.values() if entity in _entities(e)), key=lambda e: e.article.date)
+    newest = max(e.article.date for e in extractions.values())
+    moved = dataclasses.replace(oldest, article=dataclasses.replace(oldest.article, date=newest))
+    store_extraction(store, moved)
+    extractions[moved.article.id] = moved
+    assert stored_derived(store) == set(derived_quads(extractions.values()))
+    rows = run_named_query(store, "articles-mentioning", {"entity": entity}).dicts()
+    assert moved.article.id in {str(r["id"]) for r in rows}

@@ -6,11 +6,12 @@ The article graphs are the truth; ``tgg:derived`` holds what is computed from th
 - per ordered pair of entities (``tg:CoMention``, ``tg:entity``/``tg:coEntity``): articles and sentences
   mentioning both;
 - per entity and month (``tg:EntityMonth``, ``tg:monthOf``; month ``""`` for undated articles): the
-  number of articles and a sort key of each (``tg:articleKey``: date, tab, id); the months that hold
-  the entity's 100 newest articles are marked ``tg:recentOf`` the entity;
+  number of articles and a sort key of each (``tg:articleKey``: date, tab, id);
+- per entity: its 100 newest articles (``?article tg:latestOf ?entity``), found at ingest from the
+  keys of its newest months only;
 - per entity and category (``tg:EntityCategory``): articles;
 - count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity,
-  of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^level, 2^(level+1))``.
+  of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^(level/4), 2^((level+1)/4))``.
   The levels that can hold a top-k member (fewer than k members in higher levels) are marked
   ``tg:topOf`` their anchor (and ``tg:topOfType`` for an entity's co-mentions per type), so a top-k
   query sorts a few members instead of every count;
@@ -46,7 +47,7 @@ _T_NO_ENTITIES, _T_ENTITY = TG.ArticleWithoutEntities, TG.Entity
 _P_ENTITY, _P_CO, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.coEntity, TG.month, TG.category, TG.monthOf
 _P_ARTICLES, _P_SENTENCES, _P_MEMBERS = TG.articleCount, TG.sentenceCount, TG.memberCount
 _P_KEY, _P_LEVEL, _P_MEMBER = TG.articleKey, TG.level, TG.member
-_P_RECENT, _P_TOP, _P_TOP_TYPE = TG.recentOf, TG.topOf, TG.topOfType
+_P_LATEST, _P_TOP, _P_TOP_TYPE = TG.latestOf, TG.topOf, TG.topOfType
 _P_LEVEL_ENTITY, _P_CO_TYPE, _P_LEVEL_TYPE, _P_LEVEL_CAT = TG.levelEntity, TG.coType, TG.levelType, TG.levelCategory
 _TYPE_CLASSES: dict[str, URIRef] = {}
 #: Language preference of display labels: German, then untagged, then English.
@@ -58,8 +59,8 @@ RECENT_K, COMENTION_K, TYPE_K, CATEGORY_K = 100, 50, 100, 25
 
 
 def level_of(count: int) -> int:
-    """The level of a count: ``floor(log2(count))`` (counts below 1 have none)."""
-    return count.bit_length() - 1
+    """The level of a count: ``floor(4 * log2(count))``, four levels per doubling (counts below 1 have none)."""
+    return (count ** 4).bit_length() - 1
 
 
 @dataclass
@@ -109,12 +110,16 @@ class Contribution:
             c[("pairsent", a, b)] += n
         return c
 
+    def key_facts(self) -> set[tuple[str, str, str]]:
+        """(entity, month, article key) for each entity of the article."""
+        month, key = self.month or "", f"{self.date}\t{self.article_id}"
+        return {(e, month, key) for e in self.entities}
+
     def facts(self) -> set[Triple]:
         """Triples that hold while this article is stored: its keys in the month nodes, or its marker."""
         if not self.entities:
             return {(URIRef(self.article), RDF.type, _T_NO_ENTITIES)}
-        month, key = self.month or "", Literal(f"{self.date}\t{self.article_id}")
-        return {(entity_month_iri(e, month), _P_KEY, key) for e in self.entities}
+        return {(entity_month_iri(e, m), _P_KEY, Literal(k)) for e, m, k in self.key_facts()}
 
 
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:
@@ -203,19 +208,17 @@ def _level_key(key: tuple, count: int, types: dict[str, URIRef]) -> tuple | None
 
 
 def marks(counts: dict[tuple, int]) -> set[Triple]:
-    """The ``tg:recentOf``/``tg:topOf``/``tg:topOfType`` marks implied by month and level counts.
+    """The ``tg:topOf``/``tg:topOfType`` marks implied by level counts.
 
-    ``counts`` maps month keys to article counts and level keys to member counts; it must hold every
-    month node of an entity and every level of an anchor whose marks are wanted (missing: none).
+    ``counts`` maps level keys to member counts; it must hold every level of an anchor whose marks
+    are wanted (missing: none).
     """
     groups: dict[tuple, list[tuple]] = {}
     for key, n in counts.items():
         if n <= 0:
             continue
         kind = key[0]
-        if kind == "month":  # newest first: "" (undated) is the oldest
-            groups.setdefault((RECENT_K, _P_RECENT, URIRef(key[1])), []).append((key[2], key, n))
-        elif kind == "pairlevel":
+        if kind == "pairlevel":
             groups.setdefault((COMENTION_K, _P_TOP, URIRef(key[1])), []).append((key[3], key, n))
             groups.setdefault((TYPE_K, _P_TOP_TYPE, URIRef(key[1]), key[2]), []).append((key[3], key, n))
         elif kind == "typelevel":
@@ -232,6 +235,40 @@ def marks(counts: dict[tuple, int]) -> set[Triple]:
             above[rank] = higher
             higher += per_rank[rank]
         out.update((_node(key), predicate, anchor) for rank, key, _n in items if above[rank] < k)
+    return out
+
+
+def recent_months(counts: dict[tuple, int]) -> set[tuple]:
+    """Month keys that can hold one of their entity's RECENT_K newest articles (fewer in newer months)."""
+    per_entity: dict[str, list[tuple]] = {}
+    for key, n in counts.items():
+        if key[0] == "month" and n > 0:
+            per_entity.setdefault(key[1], []).append(key)
+    out = set()
+    for keys in per_entity.values():
+        newer = 0
+        for key in sorted(keys, key=lambda k: k[2], reverse=True):  # "" (undated) is the oldest
+            if newer >= RECENT_K:
+                break
+            out.add(key)
+            newer += counts[key]
+    return out
+
+
+def latest(keys: Iterable[tuple[str, str]]) -> set[Triple]:
+    """``tg:latestOf`` marks: the RECENT_K newest articles (date descending, then id) of each entity.
+
+    ``keys``: (entity, article key) for every article key of the entity's recent months.
+    """
+    per_entity: dict[str, list[str]] = {}
+    for entity, key in keys:
+        per_entity.setdefault(entity, []).append(key)
+    out: set[Triple] = set()
+    for entity, values in per_entity.items():
+        values.sort(key=lambda k: k.split("\t", 1)[1])
+        values.sort(key=lambda k: k.split("\t", 1)[0], reverse=True)
+        anchor = URIRef(entity)
+        out.update((article_iri(k.split("\t", 1)[1]), _P_LATEST, anchor) for k in values[:RECENT_K])
     return out
 
 
@@ -388,16 +425,28 @@ def stored_groups(store: Store, keys: Iterable[tuple]) -> dict[tuple, int]:
     return out
 
 
+def stored_keys(store: Store, months: Iterable[tuple]) -> set[tuple[tuple, str]]:
+    """(month key, article key) of the given month keys as stored."""
+    by_node = {_node(k): k for k in months}
+    if not by_node:
+        return set()
+    values = " ".join(n.n3() for n in by_node)
+    rows = store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }} GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
+    return {(by_node[n], str(key)) for n, key in rows}
+
+
 def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
                  current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
                  types_after: dict[str, URIRef] | None = None,
-                 groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None) -> DerivedUpdate:
+                 groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None,
+                 keys: Callable[[Iterable[tuple]], set[tuple[tuple, str]]] | None = None) -> DerivedUpdate:
     """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
 
     ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
     and ``types_after`` the entity types that levels use before and after the change. They are
     needed for the levels to follow the counts. ``groups`` reads the stored counts of every month
-    node and level of the anchors of the given month and level keys (for the marks).
+    node and level of the anchors of the given month and level keys (for the marks), ``keys`` the
+    stored article keys of the given month keys (for each entity's newest articles).
     """
     delta = (new.counts() if new else Counter())
     delta.subtract(old.counts() if old else Counter())
@@ -419,12 +468,23 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
                 inserts.add((_node(now), _P_MEMBER, _node(key)))
                 delta[now] += 1
     if groups is not None:
+        old_keys = old.key_facts() if old else set()
+        new_keys = new.key_facts() if new else set()
+        gone, come = old_keys - new_keys, new_keys - old_keys
+        affected = {e for e, _m, _k in gone | come}
         grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
-        before = groups(grouped)
+        before = groups(grouped + [("month", e, m) for e, m, _k in gone | come])
         after = dict(before)
         for key in grouped:
             after[key] = after.get(key, 0) + delta[key]
         marked, marking = marks(before), marks(after)
+        if keys is not None and affected:
+            months_before = {k for k in recent_months(before) if k[1] in affected}
+            months_after = {k for k in recent_months(after) if k[1] in affected}
+            stored = keys(months_before | months_after)
+            marked |= latest((m[1], key) for m, key in stored if m in months_before)
+            marking |= latest(({(m[1], key) for m, key in stored if m in months_after}
+                               - {(e, k) for e, _m, k in gone}) | {(e, k) for e, _m, k in come})
         deletes |= marked - marking
         inserts |= marking - marked
     changed = {k: v for k, v in delta.items() if v}
@@ -442,7 +502,8 @@ def _update(store: Store, old: Contribution | None, new: Contribution | None,
     touched = (old.entities if old else set()) | (new.entities if new else set())
     current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
     return delta_update(old, new, described, current, canonical_types(stored_types),
-                        canonical_types(stored_types + described), lambda keys: stored_groups(store, keys))
+                        canonical_types(stored_types + described), lambda keys: stored_groups(store, keys),
+                        lambda months: stored_keys(store, months))
 
 
 def article_update(store: Store, extraction: Extraction) -> DerivedUpdate:
@@ -461,10 +522,12 @@ def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     total: Counter = Counter()
     described: set[Triple] = set()
     facts: set[Triple] = set()
+    keys: set[tuple[str, str, str]] = set()
     for extraction in extractions:
         contribution = Contribution.of_extraction(extraction)
         total.update(contribution.counts())
         facts.update(contribution.facts())
+        keys.update(contribution.key_facts())
         described.update(entity_description(extraction))
     types = canonical_types(described)
     yield from described
@@ -483,7 +546,9 @@ def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     for key, value in levels.items():
         yield from _structure(key)
         yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
-    yield from marks({**months, **levels})
+    yield from marks(levels)
+    recent = recent_months(months)
+    yield from latest((e, k) for e, m, k in keys if ("month", e, m) in recent)
 
 
 def stored_derived(store: Store) -> set[tuple]:

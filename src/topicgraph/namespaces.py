@@ -73,7 +73,7 @@ class TG(DefinedNamespace):
     sentenceCount: URIRef
     monthOf: URIRef
     articleKey: URIRef
-    recentOf: URIRef
+    latestOf: URIRef
     topOf: URIRef
     topOfType: URIRef
     level: URIRef
