@@ -97,7 +97,8 @@ class Contribution:
                    tuple(sorted(set(categories))))
 
     def counts(self) -> Counter:
-        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` (articles and sentences), month, category."""
+        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` (articles and sentences),
+        ``("month", e, month)``, ``("category", e, category)``."""
         c: Counter = Counter()
         month = self.month or ""
         for e in self.entities:
@@ -358,7 +359,8 @@ _SENTENCES = TG.sentenceCount.n3()
 _MEMBERS = TG.memberCount.n3()
 
 
-def stored_state(store: Store, keys: Iterable[tuple], entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
+def stored_state(store: Store, keys: Iterable[tuple],
+                 entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
     """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
     keys = [k for k in keys if k[0] in _LEVELLED]
     by_node = {_node(k): k for k in keys}
@@ -397,12 +399,14 @@ def stored_groups(store: Store, keys: Iterable[tuple]) -> dict[tuple, int]:
     branches = []
     if entities:
         values = " ".join(e.n3() for e in sorted(entities))
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c . BIND(0 AS ?k) }}")
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c ."
+                        f" BIND(0 AS ?k) }}")
         branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
                         f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
     if types:
         values = " ".join(t.n3() for t in sorted(types))
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c . BIND(2 AS ?k) }}")
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                        f" BIND(2 AS ?k) }}")
     if categories:
         values = " ".join(c.n3() for c in sorted(categories))
         branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
@@ -431,7 +435,8 @@ def stored_keys(store: Store, months: Iterable[tuple]) -> set[tuple[tuple, str]]
     if not by_node:
         return set()
     values = " ".join(n.n3() for n in by_node)
-    rows = store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }} GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
+    rows = store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }}"
+                       f" GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
     return {(by_node[n], str(key)) for n, key in rows}
 
 
