@@ -34,6 +34,8 @@ class TG(DefinedNamespace):
     CoMention: URIRef
     EntityMonth: URIRef
     EntityCategory: URIRef
+    CountLevel: URIRef
+    ArticleWithoutEntities: URIRef
     # article metadata
     articleId: URIRef
     category: URIRef
@@ -72,6 +74,18 @@ class TG(DefinedNamespace):
     month: URIRef
     articleCount: URIRef
     sentenceCount: URIRef
+    monthOf: URIRef
+    articleKey: URIRef
+    latestOf: URIRef
+    topOf: URIRef
+    topOfType: URIRef
+    level: URIRef
+    member: URIRef
+    memberCount: URIRef
+    levelEntity: URIRef
+    coType: URIRef
+    levelType: URIRef
+    levelCategory: URIRef
     # typed relations between entities
     partnerOf: URIRef
     ledBy: URIRef
@@ -188,6 +202,11 @@ def entity_month_iri(entity: str, month: str) -> URIRef:
 def entity_category_iri(entity: str, category: str) -> URIRef:
     """Node counting the articles of one category that mention ``entity``."""
     return STAT["category/" + _key_digest(str(entity), category)]
+
+
+def count_level_iri(*parts: str) -> URIRef:
+    """Node grouping the count nodes whose count lies in one power-of-two range (``parts``: kind, keys, level)."""
+    return STAT["level/" + _key_digest(*(str(p) for p in parts))]
 
 
 def article_id_from_iri(iri: str) -> str:

@@ -151,6 +151,10 @@ class OxigraphStore:
         """Add quads fast, bypassing transactions (bulk loads of a fresh store only)."""
         self._store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
 
+    def optimize(self) -> None:
+        """Compact the on-disk indexes (RocksDB), e.g. after a bulk load."""
+        self._store.optimize()
+
     def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         """Run a query over the union of all graphs; ``max_rows`` stops reading the answer early."""
         result = self._store.query(
