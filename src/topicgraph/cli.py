@@ -483,11 +483,16 @@ def check(ctx, shapes, max_shown) -> None:
 @click.option("--max-sentences", type=int, help="Use at most this many training sentences (quick runs).")
 @click.option("--max-steps", type=int, help="Training steps (default: the shipped recipe's).")
 @click.option("--seed", default=42, show_default=True)
-def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed) -> None:
+@click.option("--vectors/--no-vectors", "with_vectors", default=True, show_default=True,
+              help="Train the shipped recipe's static word vectors first (needs gensim: pip install 'topicgraph[train]').")
+@click.option("--filter/--no-filter", "with_filter", default=True, show_default=True,
+              help="Add the common-word post-filter to the trained pipeline.")
+def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed, with_vectors, with_filter) -> None:
     """Train the German NER with spaCy (checked-in config.cfg, fixed seed)."""
     from .ner.train import parse_corpora, train_ner
 
-    best = train_ner(output, shared, parse_corpora(corpora), max_sentences, seed, max_steps)
+    best = train_ner(output, shared, parse_corpora(corpora), max_sentences, seed, max_steps,
+                     vectors=None if with_vectors else False, ner_filter=None if with_filter else False)
     click.echo(f"trained pipeline: {best}")
 
 
@@ -566,6 +571,27 @@ def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
     from .bench import run_soak
 
     run_soak(articles, clients=clients, queries_per_client=queries_per_client, seconds=seconds, echo=click.echo)
+
+
+@bench.command("ner")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline to time (default: the shipped German model).")
+@click.option("--n-process", default=2, show_default=True, help="Worker processes of the multi-process bare run (1: skip it).")
+@click.option("--batch-size", default=16, show_default=True, help="Documents per nlp.pipe batch (as ingest's default).")
+@click.option("--repeat", default=1, show_default=True, help="Runs per row but ingest (best of them).")
+@click.option("--ingest/--no-ingest", "with_ingest", default=True, show_default=True, help="Also time a full ingest into a fresh store.")
+def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) -> None:
+    """Articles and words per second: bare nlp.pipe (1 and N processes), the Extractor and ingest, on the same
+    German articles (PATHS: article files/folders or a 'label;text' CSV; default: the bundled sample)."""
+    from .ner_bench import BenchInputError, bench_ner
+
+    try:
+        report = bench_ner(paths or None, model=model, n_process=n_process, batch_size=batch_size, repeat=repeat,
+                           with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True))
+    except (BenchInputError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
 
 
 @main.command("eval-related")

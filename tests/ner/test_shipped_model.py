@@ -19,11 +19,23 @@ def _ents(nlp, text):
 
 def test_meta_and_pipeline(nlp):
     assert nlp.lang == "de"
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "topicgraph_ner_filter"]
     assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
     assert nlp.meta["sources"] and all("CC BY" in s["citation"] for s in nlp.meta["sources"])
     size = sum(p.stat().st_size for p in SHIPPED_MODEL_PATH.rglob("*") if p.is_file())
     assert size <= 25 * 1024 * 1024
+
+
+def test_common_word_filter_keeps_names_out(nlp):
+    words = nlp.get_pipe("topicgraph_ner_filter").words
+    assert len(words) > 5000 and {"Regierung", "Jahr", "Zeit"} <= words
+    assert not {"Berlin", "Siemens", "Merkel", "Deutschland"} & words
+
+
+def test_static_vectors_are_part_of_the_model(nlp):
+    rows, dim = nlp.vocab.vectors.shape
+    assert rows == 20000 and dim == 100
+    assert nlp.config["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] is True
 
 
 def test_finds_people(nlp):

@@ -2,12 +2,15 @@
 
 The shipped pipeline (``SHIPPED_MODEL_PATH``) is a plain spaCy pipeline
 (lang ``de``, default German tokenizer, ``tok2vec`` + ``ner``), loadable with
-``spacy.load``. Add a lemmatizer, sentencizer or entity ruler after ``ner``.
+``spacy.load`` once this package is imported (its ``topicgraph_ner_filter``
+component is registered here). Add a lemmatizer, sentencizer or entity ruler after ``ner``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from . import filter as _filter  # noqa: F401  (registers the "topicgraph_ner_filter" factory)
 
 SHIPPED_MODEL_PATH = Path(__file__).parent / "model"
 

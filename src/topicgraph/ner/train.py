@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .corpora import Sentence, germeval_split, harmonize, load_corpus, to_docbin
+from .vectors import SHIPPED_VECTORS as _VECTOR_RECIPE
 
 CONFIG_PATH = Path(__file__).parent / "config.cfg"
 
@@ -28,10 +29,18 @@ CONFIG_PATH = Path(__file__).parent / "config.cfg"
 SHIPPED_CORPORA: dict[str, float] = {"germeval": 3.0, "smartdata": 1.0, "mobie": 1.0, "wikiann": 0.5}
 # Config overrides of the shipped model (on top of config.cfg).
 SHIPPED_OVERRIDES: dict[str, object] = {
-    "training.patience": 4000,
+    "training.patience": 2400,
     "training.eval_frequency": 400,
 }
-SHIPPED_MAX_STEPS = 2000
+# The shipped run stops by patience at step 4,000 (best select score at step 1,600).
+SHIPPED_MAX_STEPS = 8000
+# Static vectors of the shipped model: None (none), or the recipe of
+# :func:`topicgraph.ner.vectors.build_vectors` (trained in the output directory first;
+# needs gensim: ``pip install 'topicgraph[train]'``).
+SHIPPED_VECTORS: dict[str, int] | None = dict(_VECTOR_RECIPE)
+# Post-filter of the shipped model (see topicgraph.ner.filter): None (none) or the
+# arguments of corpus_common_words.
+SHIPPED_FILTER: dict[str, float] | None = {"min_count": 2, "max_share": 0.1}
 
 ATTRIBUTION = [
     "GermEval 2014 NER data (1,500-sentence part of the dev split), CC BY 4.0: Benikova, Biemann, "
@@ -101,17 +110,28 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
               seed: int = 42, max_steps: int | None = None, eval_frequency: int | None = None,
               patience: int | None = None, overrides: dict | None = None,
               train_sentences: list[Sentence] | None = None, dev_sentences: list[Sentence] | None = None,
-              config_path=None, use_shipped_overrides: bool = True, verbose: bool = True) -> Path:
+              config_path=None, use_shipped_overrides: bool = True, verbose: bool = True,
+              vectors: dict | str | Path | None = None, ner_filter: dict | bool | None = None) -> Path:
     """Convert data to DocBin and run spaCy training; return the path of the best pipeline.
 
     With ``train_sentences`` (and optionally ``dev_sentences``) the shared data is
     not read at all (used by the tests). Output: ``output_dir/model-best`` (also
     ``model-last``), lang ``de``, components ``tok2vec`` and ``ner``.
+
+    ``vectors``: static word vectors for the tok2vec, either a vector recipe (dict,
+    see :func:`topicgraph.ner.vectors.build_vectors`; trained into
+    ``output_dir/vectors`` first) or the path of a spaCy pipeline that has vectors.
+    Default: :data:`SHIPPED_VECTORS` when ``use_shipped_overrides``, else none.
+    ``ner_filter``: add the common-word post-filter (:mod:`topicgraph.ner.filter`) to
+    the trained pipelines; a dict of :func:`~topicgraph.ner.filter.corpus_common_words`
+    arguments, ``False`` for none; default :data:`SHIPPED_FILTER` when
+    ``use_shipped_overrides``. With ``train_sentences`` the word list comes from them.
     """
     from spacy.cli.train import train as spacy_train
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    given_sentences = train_sentences is not None
     if train_sentences is None:
         names = list(corpora or SHIPPED_CORPORA)
         train_sentences, dev0 = build_train_data(shared_dir, corpora, max_sentences, seed)
@@ -136,6 +156,18 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
         "paths.dev": str(corpus_dir / "dev.spacy"),
         "system.seed": seed,
     })
+    if vectors is None and use_shipped_overrides:
+        vectors = SHIPPED_VECTORS
+    if isinstance(vectors, dict):
+        from .vectors import VECTOR_CORPORA, build_vectors
+
+        vectors = build_vectors(out / "vectors", shared_dir, seed=seed, verbose=verbose, **vectors)
+        if not given_sentences:  # the vectors are in the model: credit their text too
+            names += VECTOR_CORPORA
+            sources = attribution_for(names)
+    if vectors:
+        ov["paths.vectors"] = str(vectors)
+        ov["components.tok2vec.model.embed.include_static_vectors"] = True
     if max_steps is None and use_shipped_overrides:
         max_steps = SHIPPED_MAX_STEPS
     if max_steps is not None:
@@ -151,8 +183,26 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
     best = out / "model-best"
     if not best.exists():
         best = out / "model-last"
+    if ner_filter is None and use_shipped_overrides:
+        ner_filter = SHIPPED_FILTER
+    words = None
+    if ner_filter:
+        from .filter import common_words, corpus_common_words
+
+        params = ner_filter if isinstance(ner_filter, dict) else {}
+        words = (common_words(train_sentences, **params) if given_sentences
+                 else corpus_common_words(shared_dir, **params))
+        if not given_sentences:  # so is the word list
+            from .filter import LEXICON_CORPORA
+
+            names += LEXICON_CORPORA
+            sources = attribution_for(names)
     for model in (out / "model-best", out / "model-last"):
         if model.exists():
+            if words is not None:
+                from .filter import add_filter
+
+                add_filter(model, words)
             _write_meta(model, sources)
     return best
 
@@ -190,6 +240,27 @@ def parse_corpora(spec: str | None) -> dict[str, float] | None:
     return corpora
 
 
+def parse_vectors(spec: str | None):
+    """``--vectors`` value -> argument of :func:`train_ner` (``False`` = no vectors)."""
+    if spec is None:
+        return None
+    if spec == "none":
+        return False
+    if spec == "train":
+        from .vectors import SHIPPED_VECTORS as recipe
+
+        return dict(recipe)
+    dim, sep, rows = spec.partition(":")
+    if sep and dim.isdigit() and rows.isdigit():
+        from .vectors import SHIPPED_VECTORS as recipe
+
+        return {**recipe, "dim": int(dim), "rows": int(rows)}
+    path = Path(spec)
+    if not path.is_dir():
+        raise SystemExit(f"--vectors: {spec!r} is not 'none', 'train', DIM:ROWS or a pipeline directory")
+    return path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--output", required=True)
@@ -202,6 +273,10 @@ def main(argv=None) -> int:
     ap.add_argument("--patience", type=int, default=None)
     ap.add_argument("--override", action="append", default=[], help="config key=value (JSON value)")
     ap.add_argument("--no-shipped-overrides", action="store_true")
+    ap.add_argument("--vectors", default=None,
+                    help="static vectors: 'none', 'train' (the shipped vector recipe), DIM:ROWS, or a spaCy "
+                         "pipeline path with vectors (default: the shipped recipe's choice)")
+    ap.add_argument("--no-filter", action="store_true", help="do not add the common-word post-filter")
     ap.add_argument("--eval", action="store_true", help="score model-best on the GermEval heldout part")
     ap.add_argument("--log", default=None, help="append a JSON line with the result here")
     ap.add_argument("--tag", default="")
@@ -216,7 +291,8 @@ def main(argv=None) -> int:
             ov[k] = v
     t0 = time.time()
     best = train_ner(a.output, a.shared, corpora, a.max_sentences, a.seed, a.max_steps,
-                     a.eval_frequency, a.patience, ov, use_shipped_overrides=not a.no_shipped_overrides)
+                     a.eval_frequency, a.patience, ov, use_shipped_overrides=not a.no_shipped_overrides,
+                     vectors=parse_vectors(a.vectors), ner_filter=False if a.no_filter else None)
     minutes = (time.time() - t0) / 60
     print(f"model: {best} ({dir_size(best) / 1e6:.1f} MB, {minutes:.1f} min)")
     if a.eval:
@@ -229,6 +305,7 @@ def main(argv=None) -> int:
         if a.log:
             with open(a.log, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"tag": a.tag, "corpora": corpora, "overrides": ov, "max_steps": a.max_steps,
+                                    "vectors": a.vectors,
                                     "minutes": round(minutes, 1), "size_mb": round(dir_size(best) / 1e6, 1),
                                     "overall": rep["overall"], "labels": rep["labels"],
                                     "wps": rep["words_per_second"]}) + "\n")

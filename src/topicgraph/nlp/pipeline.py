@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from . import gazetteer as _gazetteer  # noqa: F401  (registers the "topicgraph_gazetteer" factory)
+from ..ner import filter as _ner_filter  # noqa: F401  (registers "topicgraph_ner_filter", used by the shipped model)
 
 log = logging.getLogger(__name__)
 
