@@ -14,7 +14,6 @@ pipeline (``topicgraph_ner_filter/common_words.txt``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,37 +23,29 @@ from spacy.tokens import Doc, Span
 from .corpora import Sentence
 
 FILTER_NAME = "topicgraph_ner_filter"
-# Labelled corpora whose counts make the word list (the shippable ones; not the GermEval
-# heldout/select parts).
-LEXICON_CORPORA = ("germeval", "wikiann", "wikiann-dev", "ler", "smartdata", "mobie")
 _WORDS_FILE = "common_words.txt"
 
 
 def common_words(sentences: Iterable[Sentence], min_count: int = 2, max_share: float = 0.1) -> set[str]:
     """Capitalised tokens seen ``>= min_count`` times, inside an entity at most ``max_share`` of the time."""
-    outside: Counter = Counter()
-    inside: Counter = Counter()
-    for toks, tags in sentences:
-        for tok, tag in zip(toks, tags):
-            (outside if tag == "O" else inside)[tok] += 1
+    from .names import count_name_forms  # imported here: `python -m topicgraph.ner.names` runs that module
+
+    inside, outside = count_name_forms(sentences)
     words = set()
     for word in outside.keys() | inside.keys():
         total = outside[word] + inside[word]
-        if word[:1].isupper() and total >= min_count and inside[word] <= max_share * total:
+        if total >= min_count and inside[word] <= max_share * total:
             words.add(word)
     return words
 
 
 def corpus_common_words(shared_dir=None, min_count: int = 2, max_share: float = 0.1,
-                        corpora: Iterable[str] = LEXICON_CORPORA) -> set[str]:
-    """:func:`common_words` of the labelled corpora (all but GermEval harmonised, as for training)."""
-    from .corpora import harmonize, load_corpus
+                        corpora: Iterable[str] | None = None) -> set[str]:
+    """:func:`common_words` of the labelled corpora (:func:`~topicgraph.ner.names.lexicon_sentences`;
+    default: ``LEXICON_CORPORA``)."""
+    from .names import LEXICON_CORPORA, lexicon_sentences
 
-    sentences: list[Sentence] = []
-    for name in corpora:
-        sents = load_corpus(name, shared_dir)
-        sentences.extend(sents if name == "germeval" else harmonize(sents))
-    return common_words(sentences, min_count, max_share)
+    return common_words(lexicon_sentences(shared_dir, corpora or LEXICON_CORPORA), min_count, max_share)
 
 
 class NerFilter:

@@ -19,8 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 NAME_LEXICON_PATH = Path(__file__).parent / "known_names.txt"
-#: Corpora read for the lexicon (the GermEval part is its training part only).
-LEXICON_CORPORA = ("germeval", "smartdata", "mobie", "ler", "wikiann", "wikiann-dev")
+#: Labelled corpora whose counts make the word lists (the shippable ones; of GermEval only its
+#: training part, never the heldout/select parts). Also used by the NER's common-word filter.
+LEXICON_CORPORA = ("germeval", "wikiann", "wikiann-dev", "ler", "smartdata", "mobie")
 MIN_AS_NAME = 2
 HEADER = ("# topicgraph name lexicon: capitalised word forms used as (part of) a PER/ORG/LOC name at least "
           "{min} times and at least twice as often as outside one, counted in: {corpora}.\n"
@@ -43,18 +44,22 @@ def select_names(inside: Counter, outside: Counter, min_as_name: int = MIN_AS_NA
     return sorted(w for w, n in inside.items() if n >= min_as_name and n >= 2 * outside[w])
 
 
+def lexicon_sentences(shared_dir=None, corpora: Iterable[str] = LEXICON_CORPORA) -> list:
+    """The labelled corpora the word lists are counted in (all but GermEval harmonised, as for training)."""
+    from .corpora import harmonize, load_corpus
+
+    sentences: list = []
+    for name in corpora:
+        sents = load_corpus(name, shared_dir)
+        sentences.extend(sents if name == "germeval" else harmonize(sents))
+    return sentences
+
+
 def build_name_lexicon(path: Path = NAME_LEXICON_PATH, shared_dir=None,
                        corpora: Iterable[str] = LEXICON_CORPORA) -> int:
     """Count the corpora and write the lexicon; returns its number of word forms."""
-    from .corpora import load_corpus
-
     corpora = tuple(corpora)
-    inside, outside = Counter(), Counter()
-    for name in corpora:
-        i, o = count_name_forms(load_corpus(name, shared_dir))
-        inside.update(i)
-        outside.update(o)
-    words = select_names(inside, outside)
+    words = select_names(*count_name_forms(lexicon_sentences(shared_dir, corpora)))
     path.write_text(HEADER.format(min=MIN_AS_NAME, corpora=", ".join(corpora)) + "\n".join(words) + "\n",
                     encoding="utf-8")
     return len(words)

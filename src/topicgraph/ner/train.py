@@ -193,7 +193,7 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
         words = (common_words(train_sentences, **params) if given_sentences
                  else corpus_common_words(shared_dir, **params))
         if not given_sentences:  # so is the word list
-            from .filter import LEXICON_CORPORA
+            from .names import LEXICON_CORPORA
 
             names += LEXICON_CORPORA
             sources = attribution_for(names)
