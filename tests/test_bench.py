@@ -32,3 +32,16 @@ def test_bench_command_runs():
                                        "--no-server", "--repeat", "1"])
     assert result.exit_code == 0, result.output
     assert "co-mentioned" in result.output and "slowest named query" in result.output
+
+
+def test_synthetic_corpus_can_hold_articles_without_entities():
+    from topicgraph.synthetic import generate_extractions
+
+    plain = list(generate_extractions(200, seed=4))
+    sparse = list(generate_extractions(200, seed=4, without_entities_every=50))
+    empty = [e.article.id for e in sparse if not e.mentions]
+    assert empty == ["synth-000049", "synth-000099", "synth-000149", "synth-000199"]
+    assert all(not e.entities and not e.about for e in sparse if not e.mentions)
+    # the other articles are the same as without the option
+    assert [(e.article, e.mentions) for e in sparse if e.mentions] == \
+        [(e.article, e.mentions) for e in plain if e.article.id not in empty]

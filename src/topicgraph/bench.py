@@ -40,11 +40,15 @@ from .synthetic import CATEGORIES, generate_extractions
 Echo = Callable[[str], None]
 
 
+#: One synthetic article in this many has no entities, so that articles-without-entities has rows to return.
+WITHOUT_ENTITIES_EVERY = 100
+
+
 def corpus_quads(n_articles: int, seed: int = 0) -> Iterator[tuple]:
     """Every quad of a synthetic archive: the knowledge base, the article graphs and the derived graph."""
     for s, p, o in default_kb().graph:
         yield s, p, o, KB_GRAPH
-    extractions = list(generate_extractions(n_articles, seed=seed))
+    extractions = list(generate_extractions(n_articles, seed=seed, without_entities_every=WITHOUT_ENTITIES_EVERY))
     for extraction in extractions:
         graph, triples = article_graph(extraction)
         for s, p, o in triples:

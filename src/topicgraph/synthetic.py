@@ -25,8 +25,10 @@ def synthetic_entities(n_entities: int, seed: int = 0) -> list[Entity]:
 
 
 def generate_extractions(n_articles: int, n_entities: int | None = None, seed: int = 0,
-                         mentions_per_article: tuple[int, int] = (4, 16), zipf_s: float = 1.1) -> Iterator[Extraction]:
-    """Articles with 4-16 distinct entities drawn Zipf-like (rank r has weight 1/r**s); deterministic per seed."""
+                         mentions_per_article: tuple[int, int] = (4, 16), zipf_s: float = 1.1,
+                         without_entities_every: int = 0) -> Iterator[Extraction]:
+    """Articles with 4-16 distinct entities drawn Zipf-like (rank r has weight 1/r**s); deterministic per seed.
+    With ``without_entities_every`` = n, every n-th article has no entities (the other articles stay the same)."""
     rng = random.Random(seed)
     n_entities = n_entities or max(50, n_articles // 5)
     entities = synthetic_entities(n_entities, seed)
@@ -59,6 +61,8 @@ def generate_extractions(n_articles: int, n_entities: int | None = None, seed: i
             date=start + dt.timedelta(days=rng.randrange(0, 3650)), language="de",
             categories=(CATEGORIES[rng.randrange(len(CATEGORIES))],),
         )
+        if without_entities_every and i % without_entities_every == without_entities_every - 1:
+            picked, mentions = [], []
         about = tuple(e.iri for e in picked[:2])
         yield Extraction(article, mentions, {e.iri: e for e in picked}, {e.iri: 1.0 for e in picked}, about)
 
