@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -81,13 +82,13 @@ class EntityLinker:
         self.new_entities.setdefault(entity.iri, entity)
         self.new_by_type[entity.type].setdefault(comparable_name(entity.label), entity.iri)
 
-    def doubt(self, name: str, etype: EntityType, count: int, is_stop) -> str | None:
+    def doubt(self, name: str, etype: EntityType, count: int, is_stop: Callable[[str], bool]) -> str | None:
         """Why a name not in the knowledge base should stay a candidate, or None to make it an entity.
 
         Trusted: a name of two or more words, a name mentioned twice or more in the article, one made an
         entity earlier, one the name lexicon knows, and acronym or camel-case shapes ("CATL", "PowerCo").
-        The decision depends on the article alone (and entities already made), not on ingest order of
-        candidates; an editor promotes a candidate with ``topicgraph curate accept NAME --type TYPE``."""
+        Candidates kept in other articles do not count (the same name twice in two articles stays a
+        candidate twice); an editor promotes one with ``topicgraph curate accept NAME --type TYPE``."""
         words = name.split()
         if is_stop(words[0]):
             return REASON_FUNCTION_WORD
