@@ -440,21 +440,29 @@ def stored_keys(store: Store, months: Iterable[tuple]) -> set[tuple[tuple, str]]
     return {(by_node[n], str(key)) for n, key in rows}
 
 
+def count_delta(old: Contribution | None, new: Contribution | None) -> Counter:
+    """How each count changes from ``old`` to ``new``."""
+    delta = new.counts() if new else Counter()
+    delta.subtract(old.counts() if old else Counter())
+    return delta
+
+
 def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
                  current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
                  types_after: dict[str, URIRef] | None = None,
                  groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None,
-                 keys: Callable[[Iterable[tuple]], set[tuple[tuple, str]]] | None = None) -> DerivedUpdate:
+                 keys: Callable[[Iterable[tuple]], set[tuple[tuple, str]]] | None = None,
+                 delta: Counter | None = None) -> DerivedUpdate:
     """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
 
     ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
     and ``types_after`` the entity types that levels use before and after the change. They are
     needed for the levels to follow the counts. ``groups`` reads the stored counts of every month
     node and level of the anchors of the given month and level keys (for the marks), ``keys`` the
-    stored article keys of the given month keys (for each entity's newest articles).
+    stored article keys of the given month keys (for each entity's newest articles). ``delta``:
+    :func:`count_delta` of ``old`` and ``new`` if the caller has it already (it is changed here).
     """
-    delta = (new.counts() if new else Counter())
-    delta.subtract(old.counts() if old else Counter())
+    delta = count_delta(old, new) if delta is None else delta
     old_facts = old.facts() if old else set()
     new_facts = new.facts() if new else set()
     deletes, inserts = old_facts - new_facts, new_facts - old_facts
@@ -502,13 +510,12 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
 
 def _update(store: Store, old: Contribution | None, new: Contribution | None,
             described: list[Triple]) -> DerivedUpdate:
-    delta = (new.counts() if new else Counter())
-    delta.subtract(old.counts() if old else Counter())
+    delta = count_delta(old, new)
     touched = (old.entities if old else set()) | (new.entities if new else set())
     current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
     return delta_update(old, new, described, current, canonical_types(stored_types),
                         canonical_types(stored_types + described), lambda keys: stored_groups(store, keys),
-                        lambda months: stored_keys(store, months))
+                        lambda months: stored_keys(store, months), delta)
 
 
 def article_update(store: Store, extraction: Extraction) -> DerivedUpdate:

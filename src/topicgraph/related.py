@@ -215,11 +215,26 @@ def combine_parts(parts: dict[str, sp.csr_matrix], weights: dict[str, float], sh
     return sp.csr_matrix(total)
 
 
+def _eligible_mask(targets: np.ndarray, scores: np.ndarray, sources, allowed=None, languages=None) -> np.ndarray:
+    """Which (source, target) entries may be suggested: a positive score, not the source itself, and
+    within the date (``allowed``) and language filters. ``sources``: one source, or one per entry."""
+    keep = (targets != sources) & (scores > 0)
+    if allowed is not None:
+        keep &= allowed[targets]
+    if languages is not None:
+        keep &= languages[targets] == languages[sources]
+    return keep
+
+
+def _sources_of(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The source article of each stored entry of a score block whose row i belongs to ``rows[i]``."""
+    return np.repeat(np.asarray(rows).astype(matrix.indices.dtype), np.diff(matrix.indptr))
+
+
 def _without_self(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
     """Score rows of the sources ``rows`` without each source's own column and non-positive scores."""
     matrix = matrix.tocsr()
-    owner = np.repeat(np.asarray(rows).astype(matrix.indices.dtype), np.diff(matrix.indptr))
-    keep = (matrix.indices != owner) & (matrix.data > 0)
+    keep = _eligible_mask(matrix.indices, matrix.data, _sources_of(matrix, rows))
     return matrix if keep.all() else _compress(matrix, keep)
 
 
@@ -482,7 +497,7 @@ class RelatedIndex:
 
     def _pair_scores(self, rows: np.ndarray, candidates: sp.csr_matrix, method: str) -> sp.csr_matrix:
         """``method``'s scores at the (source, candidate) pairs only: a sparse matrix shaped like ``candidates``."""
-        owner = np.asarray(rows)[np.repeat(np.arange(len(rows)), np.diff(candidates.indptr))]
+        owner = _sources_of(candidates, rows)
         if method == "graph":
             walk, to_article = self._walk_matrices()
             left, right = walk, self._cached("graph_t", lambda: to_article.T.tocsr())
@@ -528,12 +543,7 @@ class RelatedIndex:
         if allowed is None and languages is None:  # cut first: only the source itself is to be left out
             eligible = _without_self(_top_per_row(scores, k + extra + 1), block)
         else:
-            sources = np.repeat(block.astype(scores.indices.dtype), np.diff(scores.indptr))
-            keep = (scores.indices != sources) & (scores.data > 0)
-            if allowed is not None:
-                keep &= allowed[scores.indices]
-            if languages is not None:
-                keep &= languages[scores.indices] == languages[sources]
+            keep = _eligible_mask(scores.indices, scores.data, _sources_of(scores, block), allowed, languages)
             eligible = _compress(scores, keep)
         top = _top_per_row(eligible, k + extra)
         truncated = np.diff(scores.indptr) > k + extra
@@ -744,9 +754,5 @@ def precision_at_k(suggestions: dict[str, list[Suggestion]], category: dict[str,
 
 def _eligible(source: int, idx: np.ndarray, val: np.ndarray, allowed, languages) -> tuple[np.ndarray, np.ndarray]:
     """Targets of one source row with a positive score: not itself, within the date and language filters."""
-    keep = (idx != source) & (val > 0)
-    if allowed is not None:
-        keep &= allowed[idx]
-    if languages is not None:
-        keep &= languages[idx] == languages[source]
+    keep = _eligible_mask(idx, val, source, allowed, languages)
     return idx[keep], val[keep]
