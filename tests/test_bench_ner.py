@@ -34,10 +34,11 @@ def articles_dir(tmp_path: Path) -> Path:
 
 def test_report_counts_the_german_articles_and_times_every_row(articles_dir):
     report = bench_ner([articles_dir], n_process=2, batch_size=2)
-    assert report.n_articles == 3 and report.skipped == 1 and report.ingested == 3
+    assert report.n_articles == 3 and report.skipped == 1 and report.ingested == report.bulk_ingested == 3
     bodies = [text.split("\n\n", 1)[1] for text in GERMAN]
     assert report.n_words == sum(len(b.split()) for b in bodies)
-    assert list(report.seconds) == ["bare nlp.pipe", "bare nlp.pipe n_process=2", "extract", "ingest"]
+    assert list(report.seconds) == ["bare nlp.pipe", "bare nlp.pipe n_process=2", "extract", "ingest",
+                                   "ingest --bulk"]
     for name in report.seconds:
         articles_per_s, words_per_s = report.rate(name)
         assert report.seconds[name] > 0 and articles_per_s > 0

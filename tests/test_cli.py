@@ -86,3 +86,17 @@ def test_demo(tmp_path):
     assert "Articles mentioning Redwood Materials" in result.output
     assert "gm-redwood-speicherpartnerschaft" in result.output
     assert "shared:" in result.output
+
+
+def test_bulk_ingest_builds_a_new_store_and_refuses_a_filled_one(tmp_path):
+    store = tmp_path / "store"
+    result = run("ingest", "--bulk", str(SAMPLE), store=store)
+    assert result.exit_code == 0, result.output
+    assert "18 added" in result.output
+    answer = run("query", "--name", "articles-mentioning", "--param", "entity=Redwood Materials", "--format", "csv",
+                 store=store)
+    assert "gm-redwood-speicherpartnerschaft" in answer.output
+    again = CliRunner().invoke(main, ["--store", str(store), "ingest", "--bulk", str(SAMPLE)])
+    assert again.exit_code == 1 and "already holds 18 articles" in again.output and "Traceback" not in again.output
+    memory = CliRunner().invoke(main, ["--store", "memory", "ingest", "--bulk", str(SAMPLE)])
+    assert memory.exit_code == 2 and "--bulk builds an on-disk store" in memory.output

@@ -529,38 +529,53 @@ def removal_update(store: Store, article_id: str) -> DerivedUpdate:
     return _update(store, stored_contribution(store, article_id), None, [])
 
 
+class DerivedTotals:
+    """The derived graph of a set of articles, accumulated one extraction at a time (bulk loads, checks)."""
+
+    def __init__(self) -> None:
+        self.total: Counter = Counter()
+        self.described: set[Triple] = set()
+        self.facts: set[Triple] = set()
+        self.keys: set[tuple[str, str, str]] = set()
+
+    def add(self, extraction: Extraction) -> None:
+        """Count one article in."""
+        contribution = Contribution.of_extraction(extraction)
+        self.total.update(contribution.counts())
+        self.facts.update(contribution.facts())
+        self.keys.update(contribution.key_facts())
+        self.described.update(entity_description(extraction))
+
+    def triples(self) -> Iterator[Triple]:
+        """Every triple of the derived graph of the articles added."""
+        types = canonical_types(self.described)
+        yield from self.described
+        yield from self.facts
+        levels: Counter = Counter()
+        months = {key: value for key, value in self.total.items() if key[0] == "month" and value > 0}
+        for key, value in self.total.items():
+            if value <= 0:
+                continue
+            yield from _structure(key)
+            yield _node(key), _count_predicate(key), Literal(value, datatype=XSD.integer)
+            level = _level_key(key, value, types) if key[0] in _LEVELLED else None
+            if level is not None:
+                levels[level] += 1
+                yield _node(level), _P_MEMBER, _node(key)
+        for key, value in levels.items():
+            yield from _structure(key)
+            yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
+        yield from marks(levels)
+        recent = recent_months(months)
+        yield from latest((e, k) for e, m, k in self.keys if ("month", e, m) in recent)
+
+
 def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
     """The whole derived graph computed from scratch (for bulk loads and for checking the increments)."""
-    total: Counter = Counter()
-    described: set[Triple] = set()
-    facts: set[Triple] = set()
-    keys: set[tuple[str, str, str]] = set()
+    totals = DerivedTotals()
     for extraction in extractions:
-        contribution = Contribution.of_extraction(extraction)
-        total.update(contribution.counts())
-        facts.update(contribution.facts())
-        keys.update(contribution.key_facts())
-        described.update(entity_description(extraction))
-    types = canonical_types(described)
-    yield from described
-    yield from facts
-    levels: Counter = Counter()
-    months = {key: value for key, value in total.items() if key[0] == "month" and value > 0}
-    for key, value in total.items():
-        if value <= 0:
-            continue
-        yield from _structure(key)
-        yield _node(key), _count_predicate(key), Literal(value, datatype=XSD.integer)
-        level = _level_key(key, value, types) if key[0] in _LEVELLED else None
-        if level is not None:
-            levels[level] += 1
-            yield _node(level), _P_MEMBER, _node(key)
-    for key, value in levels.items():
-        yield from _structure(key)
-        yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
-    yield from marks(levels)
-    recent = recent_months(months)
-    yield from latest((e, k) for e, m, k in keys if ("month", e, m) in recent)
+        totals.add(extraction)
+    yield from totals.triples()
 
 
 def stored_derived(store: Store) -> set[tuple]:

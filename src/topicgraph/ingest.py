@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .derived import article_update
+import pyoxigraph as ox
+
+from .derived import DerivedTotals, article_update
 from .graph import article_graph
 from .kb import KnowledgeBase, default_kb
 from .model import Article, Extraction, SourceProblem
+from .namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
 from .nlp import Extractor
 from .sources import read_articles
-from .store import Store, load_kb_graph
+from .store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
 
 ProgressCallback = Callable[[str], None]
+#: Errors that mean an article's data cannot be stored (the store itself is fine).
+_DATA_ERRORS = (SyntaxError, ValueError, UnicodeError)
 
 
 @dataclass
@@ -82,39 +88,91 @@ def ingest(
     write_curation_graph(store, kb)
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
+    for batch in _article_batches(paths, report, known, force, batch_size, on_article):
+        for extraction in _extract_batch(extractor, batch, report):
+            try:
+                triples = store_extraction(store, extraction)
+            except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
+                _cannot_store(report, extraction, exc)
+                continue
+            _record(report, extraction, triples, extraction.article.id in known, on_article)
+    _refresh_related(store, report, related_k, kb)
+    return report
+
+
+def bulk_ingest(
+    paths: Iterable[str | Path],
+    directory: Path,
+    extractor: Extractor | None = None,
+    kb: KnowledgeBase | None = None,
+    batch_size: int = 16,
+    on_article: ProgressCallback | None = None,
+    related_k: int | None = 10,
+) -> IngestReport:
+    """Build the store in ``directory`` from ``paths`` in one pass with Oxigraph's bulk loader.
+
+    For a first load of an archive: the derived statistics are counted once at the end instead of
+    being updated article by article, and nothing goes through transactions, so it is several times
+    faster than :func:`ingest`. The store must hold no articles yet (StoreError otherwise). All is
+    written into a new database beside the store's, which replaces it only when complete: an
+    interrupted or failed run leaves the store as it was. Bad files and articles are reported and
+    skipped as in :func:`ingest`.
+    """
+    kb = kb or (extractor.kb if extractor else default_kb())
+    extractor = extractor or Extractor(kb)
+    database, partial = directory / OXIGRAPH_DIR, directory / f"{OXIGRAPH_DIR}.partial"
+    if database.exists():
+        existing = OxigraphStore(database)
+        try:
+            count = len(stored_hashes(existing))
+        finally:
+            existing.close()
+        if count:
+            raise StoreError(f"{directory}: the store already holds {count} articles; a bulk load only builds "
+                             "a new store (ingest without --bulk adds to this one)")
+    shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted bulk load
+    report = IngestReport()
+    totals = DerivedTotals()
+
+    def quads() -> Iterator[ox.Quad]:
+        for s, p, o in kb.graph:
+            yield ox_quad(s, p, o, KB_GRAPH)
+        for s, p, o in (kb.provenance if kb.provenance is not None else ()):
+            yield ox_quad(s, p, o, CURATION_GRAPH)
+        for batch in _article_batches(paths, report, {}, True, batch_size, on_article):
+            for extraction in _extract_batch(extractor, batch, report):
+                graph, triples = article_graph(extraction)
+                try:
+                    converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
+                except _DATA_ERRORS as exc:
+                    _cannot_store(report, extraction, exc)
+                    continue
+                yield from converted
+                totals.add(extraction)
+                _record(report, extraction, len(converted), False, on_article)
+        for s, p, o in totals.triples():
+            yield ox_quad(s, p, o, DERIVED_GRAPH)
+
+    store = OxigraphStore(partial)
+    try:
+        store.bulk_load_ox(quads())
+        store.optimize()
+        _refresh_related(store, report, related_k, kb)
+    except BaseException:
+        store.close()
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    store.close()
+    shutil.rmtree(database, ignore_errors=True)  # it held no articles
+    partial.rename(database)
+    return report
+
+
+def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: dict[str, str], force: bool,
+                     batch_size: int, on_article: ProgressCallback | None) -> Iterator[list[Article]]:
+    """The articles to extract, in batches; problems, duplicate ids and unchanged articles go to ``report``."""
     seen: dict[str, str] = {}
     pending: list[Article] = []
-
-    def flush() -> None:
-        try:
-            extractions = list(extractor.extract_all(pending, batch_size=batch_size))
-        except Exception:  # find the culprit: one bad article never loses the others
-            extractions = []
-            for article in pending:
-                try:
-                    extractions.append(extractor.extract(article))
-                except Exception as exc:
-                    report.problems.append(SourceProblem(
-                        Path(article.source_path), f"extraction failed for {article.id!r}: {exc}"))
-        for extraction in extractions:
-            _write(extraction)
-        pending.clear()
-
-    def _write(extraction) -> None:
-        article = extraction.article
-        try:
-            triples = store_extraction(store, extraction)
-        except (SyntaxError, ValueError, UnicodeError) as exc:  # this article's data; the store itself is fine
-            report.problems.append(SourceProblem(
-                Path(article.source_path), f"cannot store {article.id!r}: {type(exc).__name__}: {exc}"))
-            return
-        (report.updated if article.id in known else report.added).append(article.id)
-        report.mentions += len(extraction.mentions)
-        report.triples += triples
-        report.entities.update(m.entity_iri for m in extraction.mentions)
-        if on_article:
-            on_article(article.id)
-
     for item in read_articles(paths):
         if isinstance(item, SourceProblem):
             (report.warnings if item.is_warning else report.problems).append(item)
@@ -131,11 +189,46 @@ def ingest(
             continue
         pending.append(item)
         if len(pending) >= batch_size:
-            flush()
-    flush()
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def _extract_batch(extractor: Extractor, articles: list[Article], report: IngestReport) -> list[Extraction]:
+    """Extract a batch; if it fails, one article at a time, so one bad article never loses the others."""
+    try:
+        return list(extractor.extract_all(articles, batch_size=len(articles)))
+    except Exception:
+        extractions = []
+        for article in articles:
+            try:
+                extractions.append(extractor.extract(article))
+            except Exception as exc:
+                report.problems.append(SourceProblem(
+                    Path(article.source_path), f"extraction failed for {article.id!r}: {exc}"))
+        return extractions
+
+
+def _cannot_store(report: IngestReport, extraction: Extraction, exc: Exception) -> None:
+    article = extraction.article
+    report.problems.append(SourceProblem(
+        Path(article.source_path), f"cannot store {article.id!r}: {type(exc).__name__}: {exc}"))
+
+
+def _record(report: IngestReport, extraction: Extraction, triples: int, updated: bool,
+            on_article: ProgressCallback | None) -> None:
+    article = extraction.article
+    (report.updated if updated else report.added).append(article.id)
+    report.mentions += len(extraction.mentions)
+    report.triples += triples
+    report.entities.update(m.entity_iri for m in extraction.mentions)
+    if on_article:
+        on_article(article.id)
+
+
+def _refresh_related(store: Store, report: IngestReport, related_k: int | None, kb: KnowledgeBase) -> None:
     if related_k and report.written:
         from .related import refresh_related
 
         report.related = refresh_related(store, report.written, k=related_k, kb=kb)
-    return report
-

@@ -74,6 +74,11 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
+    """An rdflib quad as an Oxigraph quad (raises ValueError for terms Oxigraph rejects)."""
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+
+
 def from_ox(term: object) -> Node | None:
     if term is None:
         return None
@@ -149,7 +154,11 @@ class OxigraphStore:
 
     def bulk_load(self, quads: Iterable[tuple[Node, Node, Node, Node]]) -> None:
         """Add quads fast, bypassing transactions (bulk loads of a fresh store only)."""
-        self._store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
+        self.bulk_load_ox(ox_quad(*quad) for quad in quads)
+
+    def bulk_load_ox(self, quads: Iterable[ox.Quad]) -> None:
+        """:meth:`bulk_load` of quads already converted with :func:`ox_quad`."""
+        self._store.bulk_extend(quads)
 
     def optimize(self) -> None:
         """Compact the on-disk indexes (RocksDB), e.g. after a bulk load."""
@@ -398,6 +407,10 @@ def _parse_json_results(doc: dict) -> QueryResult:
 
 # --------------------------------------------------------------------------- opening
 
+#: The Oxigraph database's folder inside a store directory.
+OXIGRAPH_DIR = "oxigraph"
+
+
 def open_store(spec: str | Path | None = None, read_only: bool = False) -> Store:
     """``None`` -> ``./.topicgraph``; ``"memory"`` -> rdflib in memory; an http(s) URL -> a SPARQL server;
     a path -> Oxigraph on disk."""
@@ -408,7 +421,7 @@ def open_store(spec: str | Path | None = None, read_only: bool = False) -> Store
     directory = Path(spec) if spec is not None else DEFAULT_STORE
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"{directory}: not a directory")
-    return OxigraphStore(directory / "oxigraph", read_only=read_only)
+    return OxigraphStore(directory / OXIGRAPH_DIR, read_only=read_only)
 
 
 def store_directory(spec: str | Path | None) -> Path | None:

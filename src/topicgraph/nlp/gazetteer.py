@@ -108,7 +108,9 @@ class Gazetteer:
         candidates: list[Pattern] = []
         for key in keys[i]:
             candidates.extend(self.by_first.get(key, ()))
-        candidates.sort(key=lambda p: -len(p.keys))
+        # longest first; among names of one length, the closest spelling wins, whatever the set order
+        candidates.sort(key=lambda p: (-len(p.keys), p.raw))
+        best: tuple[Pattern, int, float] | None = None
         for pattern in candidates:
             n = len(pattern.keys)
             if i + n > len(pieces):
@@ -132,9 +134,14 @@ class Gazetteer:
                 break
             if not ok or not self._name_ok(pattern, window):
                 continue
+            if best is not None and n < best[1]:
+                break
             exact = all(p.text == r for p, r in zip(window, pattern.raw))
             confidence = CONFIDENCE_COMPOUND if compound else CONFIDENCE_EXACT if exact else CONFIDENCE_INFLECTED
-            return pattern, n, confidence
+            if best is None or confidence > best[2]:
+                best = (pattern, n, confidence)
+        if best is not None:
+            return best
         # compound: a known technology as the first or last part of one word
         text = pieces[i].text.lower()
         if len(text) > MIN_COMPOUND_PART:
