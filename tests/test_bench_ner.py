@@ -38,7 +38,7 @@ def test_report_counts_the_german_articles_and_times_every_row(articles_dir):
     bodies = [text.split("\n\n", 1)[1] for text in GERMAN]
     assert report.n_words == sum(len(b.split()) for b in bodies)
     assert list(report.seconds) == ["bare nlp.pipe", "bare nlp.pipe n_process=2", "extract", "ingest",
-                                   "ingest --bulk"]
+                                   "ingest --bulk", "ingest --bulk n_process=2"]
     for name in report.seconds:
         articles_per_s, words_per_s = report.rate(name)
         assert report.seconds[name] > 0 and articles_per_s > 0

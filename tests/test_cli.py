@@ -90,7 +90,7 @@ def test_demo(tmp_path):
 
 def test_bulk_ingest_builds_a_new_store_and_refuses_a_filled_one(tmp_path):
     store = tmp_path / "store"
-    result = run("ingest", "--bulk", str(SAMPLE), store=store)
+    result = run("ingest", "--bulk", "--n-process", "2", str(SAMPLE), store=store)
     assert result.exit_code == 0, result.output
     assert "18 added" in result.output
     answer = run("query", "--name", "articles-mentioning", "--param", "entity=Redwood Materials", "--format", "csv",

@@ -71,9 +71,11 @@ def _store(ctx: click.Context):
 @click.option("--bulk", is_flag=True,
               help="First load of an archive into a new on-disk store: one pass with the bulk loader, several "
                    "times faster; an interrupted run leaves the store as it was.")
+@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes running the spaCy pipeline (linking and writing stay in this one).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
-           wait: float, bulk: bool) -> None:
+           wait: float, bulk: bool, n_process: int) -> None:
     """Read article files and directories into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -95,7 +97,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
-        extractor = Extractor(kb, model=model)
+        extractor = Extractor(kb, model=model, n_process=n_process)
         if bulk:
             report = bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size,
                                  on_article=lambda _id: progress.advance(task))

@@ -88,8 +88,9 @@ def ingest(
     write_curation_graph(store, kb)
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
-    for batch in _article_batches(paths, report, known, force, batch_size, on_article):
-        for extraction in _extract_batch(extractor, batch, report):
+    per_call = extractor.articles_per_call(batch_size)
+    for batch in _article_batches(paths, report, known, force, per_call, on_article):
+        for extraction in _extract_batch(extractor, batch, report, batch_size):
             try:
                 triples = store_extraction(store, extraction)
             except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
@@ -139,8 +140,9 @@ def bulk_ingest(
             yield ox_quad(s, p, o, KB_GRAPH)
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
-        for batch in _article_batches(paths, report, {}, True, batch_size, on_article):
-            for extraction in _extract_batch(extractor, batch, report):
+        per_call = extractor.articles_per_call(batch_size)
+        for batch in _article_batches(paths, report, {}, True, per_call, on_article):
+            for extraction in _extract_batch(extractor, batch, report, batch_size):
                 graph, triples = article_graph(extraction)
                 try:
                     converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
@@ -195,10 +197,11 @@ def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: d
         yield pending
 
 
-def _extract_batch(extractor: Extractor, articles: list[Article], report: IngestReport) -> list[Extraction]:
+def _extract_batch(extractor: Extractor, articles: list[Article], report: IngestReport,
+                   batch_size: int) -> list[Extraction]:
     """Extract a batch; if it fails, one article at a time, so one bad article never loses the others."""
     try:
-        return list(extractor.extract_all(articles, batch_size=len(articles)))
+        return list(extractor.extract_all(articles, batch_size=batch_size))
     except Exception:
         extractions = []
         for article in articles:

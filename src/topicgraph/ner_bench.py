@@ -12,7 +12,8 @@ and times, on the same article bodies and the same model:
   ``topicgraph ingest`` runs it (reading the files, extraction, one transaction per article,
   derived statistics, stored related-article suggestions);
 * ``ingest --bulk``: :func:`topicgraph.ingest.bulk_ingest` building a new store in one pass
-  (same graph; derived statistics counted once at the end, Oxigraph's bulk loader).
+  (same graph; derived statistics counted once at the end, Oxigraph's bulk loader);
+* ``ingest --bulk n_process=N``: the same with the spaCy pipeline in ``N`` processes.
 
 Words are whitespace-separated words of the bodies. Every rate is articles and words per second
 of wall-clock time, after one warm-up document (model loading is not timed).
@@ -162,11 +163,14 @@ def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | Non
                 report.ingested = len(done.written)
             finally:
                 store.close()
-            extractor = Extractor(kb, model=model)
-            extractor.pipeline("de")
-            say("ingest --bulk ...")
-            start = time.perf_counter()
-            done = bulk_ingest([source], Path(tmp) / "bulk-store", extractor=extractor, kb=kb, batch_size=batch_size)
-            report.seconds["ingest --bulk"] = time.perf_counter() - start
-            report.bulk_ingested = len(done.written)
+            for processes in sorted({1, n_process}):
+                extractor = Extractor(kb, model=model, n_process=processes)
+                extractor.pipeline("de")
+                name = "ingest --bulk" + (f" n_process={processes}" if processes > 1 else "")
+                say(f"{name} ...")
+                start = time.perf_counter()
+                done = bulk_ingest([source], Path(tmp) / f"bulk-store-{processes}", extractor=extractor, kb=kb,
+                                   batch_size=batch_size)
+                report.seconds[name] = time.perf_counter() - start
+                report.bulk_ingested = len(done.written)
     return report

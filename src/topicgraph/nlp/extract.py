@@ -15,6 +15,9 @@ from .linking import EntityLinker
 from .relations import RelationExtractor
 from .pipeline import NO_MODEL, build_pipeline
 
+GAZETTEER = "topicgraph_gazetteer"
+#: Articles per pipeline call when the pipeline runs in several processes (each call starts them anew).
+PARALLEL_RUN = 256
 #: At most this many entities are an article's "about"; the rest it only mentions.
 MAX_ABOUT = 3
 
@@ -22,9 +25,11 @@ MAX_ABOUT = 3
 class Extractor:
     """Holds one pipeline per language and turns Articles into Extractions."""
 
-    def __init__(self, kb: KnowledgeBase | None = None, model: str | Path | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, model: str | Path | None = None, n_process: int = 1) -> None:
         self.kb = kb or default_kb()
         self.model = model
+        #: Processes that run the spaCy pipeline (the gazetteer and linking stay in this one).
+        self.n_process = max(1, n_process)
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
         self._remembered: list[Entity] = []
         self._relations: dict[str, RelationExtractor] = {}
@@ -43,7 +48,7 @@ class Extractor:
         if language not in self._pipelines:
             model = self.model if self.model is not None or language == "de" else NO_MODEL
             nlp = build_pipeline(language, model=model)
-            component = nlp.get_pipe("topicgraph_gazetteer")
+            component = nlp.get_pipe(GAZETTEER)
             component.use_kb(self.kb)
             linker = EntityLinker(self.kb, component.gazetteer, language)
             for entity in self._remembered:
@@ -55,15 +60,21 @@ class Extractor:
         """Extraction of one article."""
         return next(self.extract_all([article]))
 
+    def articles_per_call(self, batch_size: int) -> int:
+        """How many articles go through one ``nlp.pipe`` call (more when it starts worker processes)."""
+        return batch_size if self.n_process <= 1 else max(batch_size, PARALLEL_RUN)
+
     def extract_all(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Extraction]:
-        """Extractions in input order, batched through ``nlp.pipe`` per language run."""
+        """Extractions in input order, batched through ``nlp.pipe`` per language run (with several
+        processes, :meth:`articles_per_call` articles per call)."""
+        run = self.articles_per_call(batch_size)
         batch: list[Article] = []
         for article in articles:
             if batch and batch[-1].language != article.language:
                 yield from self._run(batch, batch_size)
                 batch = []
             batch.append(article)
-            if len(batch) >= batch_size:
+            if len(batch) >= run:
                 yield from self._run(batch, batch_size)
                 batch = []
         if batch:
@@ -73,7 +84,7 @@ class Extractor:
         nlp, linker = self.pipeline(batch[0].language)
         gazetteer = linker.gazetteer
         relation_extractor = self._relations.setdefault(nlp.lang, RelationExtractor(nlp.vocab))
-        for article, doc in zip(batch, nlp.pipe((a.body for a in batch), batch_size=batch_size)):
+        for article, doc in zip(batch, self._docs(nlp, [a.body for a in batch], batch_size)):
             mentions, entities, candidates = linker.link_with_candidates(doc)
             headline = " ".join((article.title, *article.headings))
             in_title = {m.iri for m in gazetteer.match_text(article.title, nlp.tokenizer)}
@@ -85,6 +96,16 @@ class Extractor:
             terms = content_lemmas(lemmatized(nlp, article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
             yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms),
                              candidates=candidates)
+
+
+    def _docs(self, nlp: Language, texts: list[str], batch_size: int) -> Iterator:
+        if self.n_process <= 1 or len(texts) <= batch_size:
+            return nlp.pipe(texts, batch_size=batch_size)
+        # worker processes send their docs back serialised: the gazetteer's matches (Python objects
+        # on the doc) are made here instead
+        gazetteer = nlp.get_pipe(GAZETTEER)
+        docs = nlp.pipe(texts, batch_size=batch_size, n_process=self.n_process, disable=[GAZETTEER])
+        return (gazetteer(doc) for doc in docs)
 
 
 def lemmatized(nlp: Language, text: str):
