@@ -499,12 +499,16 @@ def check(ctx, shapes, max_shown) -> None:
               help="Train the shipped recipe's static word vectors first (needs gensim: pip install 'topicgraph[train]').")
 @click.option("--filter/--no-filter", "with_filter", default=True, show_default=True,
               help="Add the common-word post-filter to the trained pipeline.")
-def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed, with_vectors, with_filter) -> None:
+@click.option("--finetune/--no-finetune", "with_finetune", default=True, show_default=True,
+              help="Second stage of the shipped recipe: keep training on the GermEval train part at a lower learning rate.")
+def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed, with_vectors, with_filter,
+                      with_finetune) -> None:
     """Train the German NER with spaCy (checked-in config.cfg, fixed seed)."""
     from .ner.train import parse_corpora, train_ner
 
     best = train_ner(output, shared, parse_corpora(corpora), max_sentences, seed, max_steps,
-                     vectors=None if with_vectors else False, ner_filter=None if with_filter else False)
+                     vectors=None if with_vectors else False, ner_filter=None if with_filter else False,
+                     finetune=None if with_finetune else False)
     click.echo(f"trained pipeline: {best}")
 
 

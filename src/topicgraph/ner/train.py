@@ -32,7 +32,7 @@ SHIPPED_OVERRIDES: dict[str, object] = {
     "training.patience": 2400,
     "training.eval_frequency": 400,
 }
-# The shipped run stops by patience at step 4,000 (best select score at step 1,600).
+# The shipped first stage stops by patience at step 4,000 (best select score at step 1,600).
 SHIPPED_MAX_STEPS = 8000
 # Static vectors of the shipped model: None (none), or the recipe of
 # :func:`topicgraph.ner.vectors.build_vectors` (trained in the output directory first;
@@ -41,6 +41,15 @@ SHIPPED_VECTORS: dict[str, int] | None = dict(_VECTOR_RECIPE)
 # Post-filter of the shipped model (see topicgraph.ner.filter): None (none) or the
 # arguments of corpus_common_words.
 SHIPPED_FILTER: dict[str, float] | None = {"min_count": 2, "max_share": 0.1}
+# Pretraining of the tok2vec (see :func:`pretrain_tok2vec`) before the first stage: None
+# (none) or its arguments. 21 epochs (about 40 minutes on one core) of spaCy's characters
+# objective on the vector text (run 23 of the README table).
+SHIPPED_PRETRAIN: dict[str, object] | None = {"epochs": 21, "objective": "characters"}
+# Second stage of the shipped recipe (see :func:`finetune_ner`): the first stage's model-best
+# (tok2vec + ner) trained on for a while on the GermEval train part only, at a tenth of the
+# learning rate; None: no second stage. Learning rate chosen on the select part (run 20 of the README table).
+SHIPPED_FINETUNE: dict[str, object] | None = {"corpora": {"germeval": 1.0}, "learn_rate": 0.0001,
+                                              "max_steps": 2000, "eval_frequency": 100, "patience": 800}
 
 ATTRIBUTION = [
     "GermEval 2014 NER data (1,500-sentence part of the dev split), CC BY 4.0: Benikova, Biemann, "
@@ -111,7 +120,8 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
               patience: int | None = None, overrides: dict | None = None,
               train_sentences: list[Sentence] | None = None, dev_sentences: list[Sentence] | None = None,
               config_path=None, use_shipped_overrides: bool = True, verbose: bool = True,
-              vectors: dict | str | Path | None = None, ner_filter: dict | bool | None = None) -> Path:
+              vectors: dict | str | Path | None = None, ner_filter: dict | bool | None = None,
+              finetune: dict | bool | None = None, pretrain: dict | bool | None = None) -> Path:
     """Convert data to DocBin and run spaCy training; return the path of the best pipeline.
 
     With ``train_sentences`` (and optionally ``dev_sentences``) the shared data is
@@ -126,10 +136,22 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
     the trained pipelines; a dict of :func:`~topicgraph.ner.filter.corpus_common_words`
     arguments, ``False`` for none; default :data:`SHIPPED_FILTER` when
     ``use_shipped_overrides``. With ``train_sentences`` the word list comes from them.
+    ``finetune``: a second stage (:func:`finetune_ner`, arguments as in
+    :data:`SHIPPED_FINETUNE`, whose ``corpora`` are ignored with ``train_sentences``): the
+    first stage then trains into ``output_dir/base`` and the fine-tuned pipelines are
+    ``output_dir/model-best`` and ``model-last``; ``False`` for none; default
+    :data:`SHIPPED_FINETUNE` when ``use_shipped_overrides``. ``pretrain``: pretrain the
+    tok2vec first (:func:`pretrain_tok2vec` with these arguments, into ``pretrain/`` of the
+    first stage's directory; on the tokens of ``train_sentences`` if given) and start the
+    first stage from it; ``False`` for none; default :data:`SHIPPED_PRETRAIN` when
+    ``use_shipped_overrides``.
     """
     from spacy.cli.train import train as spacy_train
 
-    out = Path(output_dir)
+    final = Path(output_dir)
+    if finetune is None and use_shipped_overrides:
+        finetune = SHIPPED_FINETUNE
+    out = final / "base" if finetune else final
     out.mkdir(parents=True, exist_ok=True)
     given_sentences = train_sentences is not None
     if train_sentences is None:
@@ -168,6 +190,14 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
     if vectors:
         ov["paths.vectors"] = str(vectors)
         ov["components.tok2vec.model.embed.include_static_vectors"] = True
+    if pretrain is None and use_shipped_overrides:
+        pretrain = SHIPPED_PRETRAIN
+    if pretrain:
+        params = pretrain if isinstance(pretrain, dict) else {}
+        raw = [toks for toks, _ in train_sentences] if given_sentences else None
+        ov["paths.init_tok2vec"] = str(pretrain_tok2vec(out / "pretrain", vectors or None, shared_dir, seed=seed,
+                                                        sentences=raw, config_path=config_path, verbose=verbose,
+                                                        **params))
     if max_steps is None and use_shipped_overrides:
         max_steps = SHIPPED_MAX_STEPS
     if max_steps is not None:
@@ -179,10 +209,21 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
     if verbose:
         print(f"train: {len(train_sentences)} sentences, dev: {len(dev_sentences)}; overrides {ov}",
               file=sys.stderr)
-    spacy_train(Path(config_path or CONFIG_PATH), out, overrides=ov, use_gpu=-1)
+    config_path = Path(config_path or CONFIG_PATH)
+    if ov.get("paths.init_tok2vec"):  # spaCy ignores the weights unless [pretraining] is filled
+        with_pretraining(config_path).to_disk(out / "config-pretrained.cfg")
+        config_path = out / "config-pretrained.cfg"
+    spacy_train(config_path, out, overrides=ov, use_gpu=-1)
     best = out / "model-best"
     if not best.exists():
         best = out / "model-last"
+    models = [out / "model-best", out / "model-last"]
+    if finetune:
+        ft = dict(finetune)
+        ft_corpora = ft.pop("corpora", None) or {"germeval": 1.0}
+        ft_train = train_sentences if given_sentences else build_train_data(shared_dir, ft_corpora, None, seed)[0]
+        best = finetune_ner(final, best, ft_train, dev_sentences, seed=seed, verbose=verbose, **ft)
+        models += [final / "model-best", final / "model-last"]
     if ner_filter is None and use_shipped_overrides:
         ner_filter = SHIPPED_FILTER
     words = None
@@ -197,13 +238,138 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
 
             names += LEXICON_CORPORA
             sources = attribution_for(names)
-    for model in (out / "model-best", out / "model-last"):
+    for model in models:
         if model.exists():
             if words is not None:
                 from .filter import add_filter
 
                 add_filter(model, words)
             _write_meta(model, sources)
+    return best
+
+
+def with_pretraining(config_path=None):
+    """``config.cfg`` (or ``config_path``) with spaCy's default ``[pretraining]`` section.
+
+    spaCy loads ``initialize.init_tok2vec`` only when ``[pretraining]`` is filled (it names
+    the component and layer the weights belong to); with the empty section of ``config.cfg``
+    the weights would be ignored without a word.
+    """
+    import spacy
+    from spacy.util import load_config
+
+    cfg = load_config(Path(config_path or CONFIG_PATH), interpolate=False)
+    defaults = load_config(Path(spacy.__file__).parent / "default_config_pretraining.cfg", interpolate=False)
+    cfg = defaults.merge(cfg)
+    cfg["pretraining"].update(defaults["pretraining"])
+    return cfg
+
+
+def pretrain_tok2vec(output_dir, vectors=None, shared_dir=None, epochs: int = 20, seed: int = 42,
+                     sentences: list[list[str]] | None = None, objective: str = "characters",
+                     config_path=None, verbose: bool = True) -> Path:
+    """``spacy pretrain`` the tok2vec of ``config.cfg`` on raw text; return the weights file.
+
+    The text is :func:`topicgraph.ner.vectors.raw_sentences` (the same shippable text as
+    the static vectors; never 10kGNAD, never the GermEval ``heldout``/``select`` parts),
+    or ``sentences``. ``vectors``: the static-vectors pipeline the tok2vec will use (its
+    architecture must match the training run's). ``objective``: ``characters`` (predict
+    each word's first and last 4 characters) or ``vectors``. Use the result as
+    ``paths.init_tok2vec``.
+    """
+    import srsly
+    from spacy.training.pretrain import pretrain
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if sentences is None:
+        from .vectors import raw_sentences
+
+        sentences = raw_sentences(shared_dir)
+    raw = out / "raw.jsonl"
+    srsly.write_jsonl(raw, ({"text": " ".join(toks)} for toks in sentences))
+    cfg = with_pretraining(config_path)
+    cfg["pretraining"]["max_epochs"] = epochs
+    if objective == "vectors":
+        cfg["pretraining"]["objective"] = {"@architectures": "spacy.PretrainVectors.v1", "maxout_pieces": 3,
+                                           "hidden_size": 300, "loss": "cosine"}
+    cfg["paths"]["raw_text"] = str(raw)
+    cfg["system"]["seed"] = seed
+    if vectors:
+        cfg["paths"]["vectors"] = str(vectors)
+        cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = True
+    if verbose:
+        print(f"pretrain: {len(sentences)} sentences, {epochs} epochs, objective {objective}", file=sys.stderr)
+    pretrain(cfg.interpolate(), out, silent=not verbose)
+    return out / f"model{epochs - 1}.bin"
+
+
+def finetune_ner(output_dir, source, train_sentences: list[Sentence], dev_sentences: list[Sentence],
+                 learn_rate: float = 0.0001, max_steps: int = 2000, eval_frequency: int = 100,
+                 patience: int = 800, seed: int = 42, verbose: bool = True, config_path=None) -> Path:
+    """Train the ``tok2vec`` and ``ner`` of the pipeline ``source`` on for a while; return model-best.
+
+    The two components are sourced from ``source`` (with its static vectors, if it has
+    any) and trained on ``train_sentences`` with ``learn_rate``; ``dev_sentences`` chooses
+    ``output_dir/model-best``. Other settings (dropout, batches, optimizer) are those of
+    ``config.cfg``. No filter and no meta are added here (:func:`train_ner` does both).
+    """
+    from spacy.cli.train import train as spacy_train
+    from spacy.util import load_config
+
+    import spacy
+
+    out = Path(output_dir)
+    src = Path(source).resolve()
+    corpus_dir = out / "corpus"
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    to_docbin(train_sentences).to_disk(corpus_dir / "train.spacy")
+    to_docbin(dev_sentences).to_disk(corpus_dir / "dev.spacy")
+    cfg = load_config(Path(config_path or CONFIG_PATH))
+    cfg["components"] = {"tok2vec": {"source": str(src)}, "ner": {"source": str(src)}}
+    cfg_path = out / "finetune.cfg"
+    cfg.to_disk(cfg_path)
+    has_vectors = spacy.load(src, exclude=["tok2vec", "ner"]).vocab.vectors.shape[0] > 0
+    ov: dict[str, object] = {
+        "paths.train": str(corpus_dir / "train.spacy"),
+        "paths.dev": str(corpus_dir / "dev.spacy"),
+        "paths.vectors": str(src) if has_vectors else None,
+        "system.seed": seed,
+        "training.optimizer.learn_rate": learn_rate,
+        "training.max_steps": max_steps,
+        "training.eval_frequency": eval_frequency,
+        "training.patience": patience,
+    }
+    if verbose:
+        print(f"fine-tune {src}: {len(train_sentences)} sentences, dev: {len(dev_sentences)}; overrides {ov}",
+              file=sys.stderr)
+    spacy_train(cfg_path, out, overrides=ov, use_gpu=-1)
+    best = out / "model-best"
+    return best if best.exists() else out / "model-last"
+
+
+def finetune_shipped(output_dir, source, shared_dir=None, corpora: dict | None = None, seed: int = 42,
+                     finetune: dict | None = None, ner_filter: bool = True) -> Path:
+    """The second stage of the shipped recipe alone, on an existing pipeline ``source``
+    (``corpora``: its training data instead of the recipe's); filter and meta as in :func:`train_ner`."""
+    ft = dict(finetune or SHIPPED_FINETUNE or {})
+    ft_corpora = corpora or ft.pop("corpora", None) or {"germeval": 1.0}
+    ft.pop("corpora", None)
+    train, dev = build_train_data(shared_dir, ft_corpora, None, seed)
+    best = finetune_ner(output_dir, source, train, dev, seed=seed, **ft)
+    words = None
+    if ner_filter and SHIPPED_FILTER:
+        from .filter import corpus_common_words
+
+        words = corpus_common_words(shared_dir, **SHIPPED_FILTER)
+    sources = json.loads((Path(source) / "meta.json").read_text(encoding="utf-8")).get("sources", [])
+    for model in (Path(output_dir) / "model-best", Path(output_dir) / "model-last"):
+        if model.exists():
+            if words is not None:
+                from .filter import add_filter
+
+                add_filter(model, words)
+            _write_meta(model, [s["citation"] for s in sources])
     return best
 
 
@@ -277,6 +443,11 @@ def main(argv=None) -> int:
                     help="static vectors: 'none', 'train' (the shipped vector recipe), DIM:ROWS, or a spaCy "
                          "pipeline path with vectors (default: the shipped recipe's choice)")
     ap.add_argument("--no-filter", action="store_true", help="do not add the common-word post-filter")
+    ap.add_argument("--no-finetune", action="store_true", help="leave out the second stage (fine-tuning on GermEval)")
+    ap.add_argument("--finetune-from", default=None, metavar="PIPELINE",
+                    help="skip the first stage: fine-tune this pipeline (second stage of the shipped recipe; "
+                         "--corpora then sets its training data)")
+    ap.add_argument("--learn-rate", type=float, default=None, help="learning rate of the fine-tuning stage")
     ap.add_argument("--eval", action="store_true", help="score model-best on the GermEval heldout part")
     ap.add_argument("--log", default=None, help="append a JSON line with the result here")
     ap.add_argument("--tag", default="")
@@ -290,9 +461,19 @@ def main(argv=None) -> int:
         except json.JSONDecodeError:
             ov[k] = v
     t0 = time.time()
-    best = train_ner(a.output, a.shared, corpora, a.max_sentences, a.seed, a.max_steps,
-                     a.eval_frequency, a.patience, ov, use_shipped_overrides=not a.no_shipped_overrides,
-                     vectors=parse_vectors(a.vectors), ner_filter=False if a.no_filter else None)
+    finetune = None if not (a.no_finetune or a.no_shipped_overrides) else False
+    if a.learn_rate is not None or a.finetune_from:
+        finetune = dict(SHIPPED_FINETUNE or {})
+        if a.learn_rate is not None:
+            finetune["learn_rate"] = a.learn_rate
+    if a.finetune_from:
+        best = finetune_shipped(a.output, a.finetune_from, a.shared, corpora, a.seed, finetune,
+                                ner_filter=not a.no_filter)
+    else:
+        best = train_ner(a.output, a.shared, corpora, a.max_sentences, a.seed, a.max_steps,
+                         a.eval_frequency, a.patience, ov, use_shipped_overrides=not a.no_shipped_overrides,
+                         vectors=parse_vectors(a.vectors), ner_filter=False if a.no_filter else None,
+                         finetune=finetune)
     minutes = (time.time() - t0) / 60
     print(f"model: {best} ({dir_size(best) / 1e6:.1f} MB, {minutes:.1f} min)")
     if a.eval:
