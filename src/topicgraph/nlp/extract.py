@@ -15,6 +15,7 @@ from .linking import EntityLinker
 from .relations import RelationExtractor
 from .pipeline import NO_MODEL, build_pipeline
 
+#: The name of the gazetteer component in the pipelines.
 GAZETTEER = "topicgraph_gazetteer"
 #: Articles per pipeline call when the pipeline runs in several processes (each call starts them anew).
 PARALLEL_RUN = 256
@@ -96,7 +97,6 @@ class Extractor:
             terms = content_lemmas(lemmatized(nlp, article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
             yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms),
                              candidates=candidates)
-
 
     def _docs(self, nlp: Language, texts: list[str], batch_size: int) -> Iterator:
         if self.n_process <= 1 or len(texts) <= batch_size:
