@@ -354,9 +354,7 @@ class DerivedUpdate:
                     graph.remove((node, None, None))
 
 
-_ARTICLES = TG.articleCount.n3()
-_SENTENCES = TG.sentenceCount.n3()
-_MEMBERS = TG.memberCount.n3()
+_ARTICLES, _SENTENCES, _MEMBERS = _P_ARTICLES.n3(), _P_SENTENCES.n3(), _P_MEMBERS.n3()
 
 
 def stored_state(store: Store, keys: Iterable[tuple],

@@ -21,14 +21,14 @@ of wall-clock time, after one warm-up document (model loading is not timed).
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Article, SourceProblem
+from .sources import write_jsonl
 
 Echo = Callable[[str], None]
 
@@ -89,13 +89,6 @@ def load_bench_articles(paths: Iterable[str | Path]) -> tuple[list[Article], int
     return german, len(articles) - len(german)
 
 
-def _write_jsonl(articles: Sequence[Article], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for a in articles:
-            f.write(json.dumps({"id": a.id, "title": a.title, "body": a.body, "lang": a.language,
-                                "categories": list(a.categories)}, ensure_ascii=False) + "\n")
-
-
 def _timed(run: Callable[[], object], repeat: int = 1) -> float:
     """Best wall-clock seconds of ``repeat`` runs."""
     best = float("inf")
@@ -112,7 +105,7 @@ def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | Non
     """Time bare ``nlp.pipe`` (1 and ``n_process`` processes), the Extractor and ingest on the same articles.
 
     ``model``: a spaCy pipeline name or path (default: the shipped German model). Each row but
-    ``ingest`` is the best of ``repeat`` runs; ``ingest`` runs once into a fresh store.
+    the ingest rows is the best of ``repeat`` runs; each ingest row runs once into a fresh store.
     """
     import spacy
 
@@ -143,29 +136,32 @@ def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | Non
             lambda: [d for d in nlp.pipe(texts, batch_size=batch_size, n_process=n_process)], repeat)
 
     kb = default_kb()
-    extractor = Extractor(kb, model=model)
-    extractor.extract(articles[0])  # loads the pipeline
+
+    def loaded_extractor(processes: int = 1) -> Extractor:
+        extractor = Extractor(kb, model=model, n_process=processes)
+        extractor.pipeline("de")  # model loading is not timed
+        return extractor
+
+    extractor = loaded_extractor()
+    extractor.extract(articles[0])  # warm-up document
     say("extract (Extractor) ...")
     report.seconds["extract"] = _timed(lambda: list(extractor.extract_all(articles, batch_size=batch_size)), repeat)
 
     if with_ingest:
         with tempfile.TemporaryDirectory(prefix="topicgraph-bench-ner-") as tmp:
             source = Path(tmp) / "articles.jsonl"
-            _write_jsonl(articles, source)
+            write_jsonl(articles, source)
             store = open_store(Path(tmp) / "store")
             try:
-                extractor = Extractor(kb, model=model)
-                extractor.pipeline("de")
                 say("ingest ...")
                 start = time.perf_counter()
-                done = ingest([source], store, extractor=extractor, kb=kb, batch_size=batch_size)
+                done = ingest([source], store, extractor=loaded_extractor(), kb=kb, batch_size=batch_size)
                 report.seconds["ingest"] = time.perf_counter() - start
                 report.ingested = len(done.written)
             finally:
                 store.close()
             for processes in sorted({1, n_process}):
-                extractor = Extractor(kb, model=model, n_process=processes)
-                extractor.pipeline("de")
+                extractor = loaded_extractor(processes)
                 name = "ingest --bulk" + (f" n_process={processes}" if processes > 1 else "")
                 say(f"{name} ...")
                 start = time.perf_counter()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 import random
 import tempfile
 from collections.abc import Callable
@@ -22,7 +21,7 @@ import numpy as np
 
 from .model import Article, SourceProblem
 from .related import METHODS, RelatedIndex, combine_parts, precision_at_k
-from .sources import read_articles
+from .sources import read_articles, write_jsonl
 
 #: Blend weight grid step.
 GRID_STEP = 0.05
@@ -167,10 +166,7 @@ def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: in
     store = OxigraphStore(None)
     with tempfile.TemporaryDirectory(prefix="topicgraph-eval-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
-        with corpus.open("w", encoding="utf-8") as out:
-            for a in articles:
-                out.write(json.dumps({"id": a.id, "title": a.title, "body": a.body, "lang": a.language,
-                                      "categories": list(a.categories)}, ensure_ascii=False) + "\n")
+        write_jsonl(articles, corpus)
         report = ingest([corpus], store, extractor=Extractor(model=model), related_k=None)
     if report.problems:
         say(f"# {len(report.problems)} article(s) skipped at ingest, first: {report.problems[0]}")

@@ -413,6 +413,14 @@ def parse_html(text: str, path: Path, warnings: Warnings | None = None) -> Artic
     return _article_from_fields(fields, "\n\n".join(blocks), tuple(headings), path, path.stem, warnings=warnings)
 
 
+def write_jsonl(articles: Iterable[Article], path: Path) -> None:
+    """Write articles as JSON lines that :func:`parse_jsonl` reads back (id, title, body, lang, categories)."""
+    with Path(path).open("w", encoding="utf-8") as out:
+        for a in articles:
+            out.write(json.dumps({"id": a.id, "title": a.title, "body": a.body, "lang": a.language,
+                                  "categories": list(a.categories)}, ensure_ascii=False) + "\n")
+
+
 def parse_jsonl(text: str, path: Path) -> Iterator[Article | SourceProblem]:
     """One article per line: id, title, body|text|content, date, lang, categories, tags, summary, url."""
     for lineno, line in enumerate(text.splitlines(), start=1):

@@ -164,20 +164,12 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
             train_sentences = train_sentences[:max_sentences]
         dev_sentences = dev_sentences or train_sentences
         sources = []
-    corpus_dir = out / "corpus"
-    corpus_dir.mkdir(exist_ok=True)
-    to_docbin(train_sentences).to_disk(corpus_dir / "train.spacy")
-    to_docbin(dev_sentences).to_disk(corpus_dir / "dev.spacy")
-
     ov: dict[str, object] = {}
     if use_shipped_overrides:
         ov.update(SHIPPED_OVERRIDES)
     ov.update(overrides or {})
-    ov.update({
-        "paths.train": str(corpus_dir / "train.spacy"),
-        "paths.dev": str(corpus_dir / "dev.spacy"),
-        "system.seed": seed,
-    })
+    ov.update(_write_corpus(out, train_sentences, dev_sentences))
+    ov["system.seed"] = seed
     if vectors is None and use_shipped_overrides:
         vectors = SHIPPED_VECTORS
     if isinstance(vectors, dict):
@@ -238,6 +230,21 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
 
             names += LEXICON_CORPORA
             sources = attribution_for(names)
+    _finish(models, words, sources)
+    return best
+
+
+def _write_corpus(out: Path, train_sentences: list[Sentence], dev_sentences: list[Sentence]) -> dict[str, str]:
+    """The sentences as DocBin files in ``out/corpus``; returns the config overrides that name them."""
+    corpus_dir = out / "corpus"
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    to_docbin(train_sentences).to_disk(corpus_dir / "train.spacy")
+    to_docbin(dev_sentences).to_disk(corpus_dir / "dev.spacy")
+    return {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy")}
+
+
+def _finish(models: list[Path], words, sources: list[str]) -> None:
+    """Add the common-word post-filter (unless ``words`` is None) and the meta to each model that exists."""
     for model in models:
         if model.exists():
             if words is not None:
@@ -245,7 +252,6 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
 
                 add_filter(model, words)
             _write_meta(model, sources)
-    return best
 
 
 def with_pretraining(config_path=None):
@@ -321,18 +327,14 @@ def finetune_ner(output_dir, source, train_sentences: list[Sentence], dev_senten
 
     out = Path(output_dir)
     src = Path(source).resolve()
-    corpus_dir = out / "corpus"
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    to_docbin(train_sentences).to_disk(corpus_dir / "train.spacy")
-    to_docbin(dev_sentences).to_disk(corpus_dir / "dev.spacy")
+    corpus = _write_corpus(out, train_sentences, dev_sentences)
     cfg = load_config(Path(config_path or CONFIG_PATH))
     cfg["components"] = {"tok2vec": {"source": str(src)}, "ner": {"source": str(src)}}
     cfg_path = out / "finetune.cfg"
     cfg.to_disk(cfg_path)
     has_vectors = spacy.load(src, exclude=["tok2vec", "ner"]).vocab.vectors.shape[0] > 0
     ov: dict[str, object] = {
-        "paths.train": str(corpus_dir / "train.spacy"),
-        "paths.dev": str(corpus_dir / "dev.spacy"),
+        **corpus,
         "paths.vectors": str(src) if has_vectors else None,
         "system.seed": seed,
         "training.optimizer.learn_rate": learn_rate,
@@ -353,8 +355,8 @@ def finetune_shipped(output_dir, source, shared_dir=None, corpora: dict | None =
     """The second stage of the shipped recipe alone, on an existing pipeline ``source``
     (``corpora``: its training data instead of the recipe's); filter and meta as in :func:`train_ner`."""
     ft = dict(finetune or SHIPPED_FINETUNE or {})
-    ft_corpora = corpora or ft.pop("corpora", None) or {"germeval": 1.0}
-    ft.pop("corpora", None)
+    recipe_corpora = ft.pop("corpora", None)
+    ft_corpora = corpora or recipe_corpora or {"germeval": 1.0}
     train, dev = build_train_data(shared_dir, ft_corpora, None, seed)
     best = finetune_ner(output_dir, source, train, dev, seed=seed, **ft)
     words = None
@@ -363,13 +365,8 @@ def finetune_shipped(output_dir, source, shared_dir=None, corpora: dict | None =
 
         words = corpus_common_words(shared_dir, **SHIPPED_FILTER)
     sources = json.loads((Path(source) / "meta.json").read_text(encoding="utf-8")).get("sources", [])
-    for model in (Path(output_dir) / "model-best", Path(output_dir) / "model-last"):
-        if model.exists():
-            if words is not None:
-                from .filter import add_filter
-
-                add_filter(model, words)
-            _write_meta(model, [s["citation"] for s in sources])
+    _finish([Path(output_dir) / "model-best", Path(output_dir) / "model-last"], words,
+            [s["citation"] for s in sources])
     return best
 
 
@@ -413,14 +410,10 @@ def parse_vectors(spec: str | None):
     if spec == "none":
         return False
     if spec == "train":
-        from .vectors import SHIPPED_VECTORS as recipe
-
-        return dict(recipe)
+        return dict(_VECTOR_RECIPE)
     dim, sep, rows = spec.partition(":")
     if sep and dim.isdigit() and rows.isdigit():
-        from .vectors import SHIPPED_VECTORS as recipe
-
-        return {**recipe, "dim": int(dim), "rows": int(rows)}
+        return {**_VECTOR_RECIPE, "dim": int(dim), "rows": int(rows)}
     path = Path(spec)
     if not path.is_dir():
         raise SystemExit(f"--vectors: {spec!r} is not 'none', 'train', DIM:ROWS or a pipeline directory")
