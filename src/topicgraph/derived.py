@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import permutations
 
 from rdflib import Literal, URIRef
@@ -146,6 +147,7 @@ def stored_contribution(store: Store, article_id: str) -> Contribution | None:
     return Contribution._build(article_id, entities, sentences, day, tuple(categories))
 
 
+@lru_cache(maxsize=1 << 16)  # a key's node is asked for several times in a row (structure, count, level)
 def _node(key: tuple) -> URIRef:
     kind = key[0]
     if kind == "entity":
@@ -176,7 +178,7 @@ def _structure(key: tuple) -> Iterator[Triple]:
         yield node, _P_CAT, Literal(key[2])
     elif kind.endswith("level"):
         yield node, RDF.type, _T_LEVEL
-        yield node, _P_LEVEL, Literal(key[-1], datatype=XSD.integer)
+        yield node, _P_LEVEL, _count(key[-1])
         if kind == "pairlevel":
             yield node, _P_LEVEL_ENTITY, URIRef(key[1])
             yield node, _P_CO_TYPE, key[2]
@@ -184,6 +186,12 @@ def _structure(key: tuple) -> Iterator[Triple]:
             yield node, _P_LEVEL_TYPE, key[1]
         else:
             yield node, _P_LEVEL_CAT, Literal(key[1])
+
+
+@lru_cache(maxsize=1 << 12)
+def _count(value: int) -> Literal:
+    """A count as an ``xsd:integer`` literal (counts repeat: made once each)."""
+    return Literal(value, datatype=XSD.integer)
 
 
 def _count_predicate(key: tuple) -> URIRef:
@@ -555,14 +563,14 @@ class DerivedTotals:
             if value <= 0:
                 continue
             yield from _structure(key)
-            yield _node(key), _count_predicate(key), Literal(value, datatype=XSD.integer)
+            yield _node(key), _count_predicate(key), _count(value)
             level = _level_key(key, value, types) if key[0] in _LEVELLED else None
             if level is not None:
                 levels[level] += 1
                 yield _node(level), _P_MEMBER, _node(key)
         for key, value in levels.items():
             yield from _structure(key)
-            yield _node(key), _P_MEMBERS, Literal(value, datatype=XSD.integer)
+            yield _node(key), _P_MEMBERS, _count(value)
         yield from marks(levels)
         recent = recent_months(months)
         yield from latest((e, k) for e, m, k in self.keys if ("month", e, m) in recent)

@@ -42,7 +42,7 @@ from rdflib.namespace import RDF, XSD
 from .kb import KnowledgeBase, default_kb
 from .model import Extraction
 from .namespaces import RELATED_GRAPH, TG, article_iri, related_iri
-from .store import Store
+from .store import Store, select_values
 
 METHODS = ("entities", "graph", "text", "blend")
 DEFAULT_METHOD = "blend"
@@ -328,12 +328,11 @@ class RelatedIndex:
     def from_store(cls, store: Store, kb: KnowledgeBase | None = None) -> "RelatedIndex":
         """Read every article's metadata, entities, aboutness and terms from the store."""
         infos: dict[str, ArticleInfo] = {}
-        rows = store.query(
-            "SELECT ?id ?title ?date ?lang (GROUP_CONCAT(?cat; separator='\\u001f') AS ?cats) WHERE {"
+        rows = select_values(
+            store, "SELECT ?id ?title ?date ?lang (GROUP_CONCAT(?cat; separator='\\u001f') AS ?cats) WHERE {"
             " ?a a tg:Article ; tg:articleId ?id . OPTIONAL { ?a dcterms:title ?title }"
             " OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a dcterms:language ?lang }"
-            " OPTIONAL { ?a tg:category ?cat } } GROUP BY ?id ?title ?date ?lang"
-        ).rows
+            " OPTIONAL { ?a tg:category ?cat } } GROUP BY ?id ?title ?date ?lang")
         for aid, title, date, lang, cats in rows:
             day = None
             if date is not None:
@@ -345,16 +344,15 @@ class RelatedIndex:
                                           tuple(c for c in str(cats or "").split("\x1f") if c))
         ids = sorted(infos)
         features: dict[str, dict[str, bool]] = {i: {} for i in ids}
-        for aid, entity in store.query("SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:mentions ?e }").rows:
+        for aid, entity in select_values(store, "SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:mentions ?e }"):
             features.setdefault(str(aid), {})[str(entity)] = False
-        for aid, entity in store.query("SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:about ?e }").rows:
+        for aid, entity in select_values(store, "SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:about ?e }"):
             features.setdefault(str(aid), {})[str(entity)] = True
-        terms = {str(aid): str(t) for aid, t in store.query(
-            "SELECT ?id ?t WHERE { ?a tg:articleId ?id ; tg:terms ?t }").rows}
+        terms = {str(aid): str(t) for aid, t in select_values(
+            store, "SELECT ?id ?t WHERE { ?a tg:articleId ?id ; tg:terms ?t }")}
         labels: dict[str, str] = {}
-        for entity, label, lang in store.query(
-            "SELECT ?e ?l (LANG(?l) AS ?lang) WHERE { ?a tg:mentions ?e . ?e skos:prefLabel ?l }"
-        ).rows:
+        for entity, label, lang in select_values(
+                store, "SELECT ?e ?l (LANG(?l) AS ?lang) WHERE { ?a tg:mentions ?e . ?e skos:prefLabel ?l }"):
             if str(entity) not in labels or str(lang) == "de":
                 labels[str(entity)] = str(label)
         return cls.build([infos[i] for i in ids], [features.get(i, {}) for i in ids],
@@ -594,10 +592,13 @@ class RelatedIndex:
         text = self._text_matrix()
         if not text.shape[1]:
             return []
-        product = text[source].multiply(text[target]).tocoo()
-        order = np.argsort(-product.data)[:n]
+        s, t = slice(text.indptr[source], text.indptr[source + 1]), slice(text.indptr[target], text.indptr[target + 1])
+        columns, in_s, in_t = np.intersect1d(text.indices[s], text.indices[t], assume_unique=True,
+                                             return_indices=True)
+        product = text.data[s][in_s] * text.data[t][in_t]
+        order = np.argsort(-product, kind="stable")[:n]  # ties: lower column first
         vocabulary = self._cache["vocabulary"]
-        return [Reason("", str(vocabulary[product.col[j]]), round(float(product.data[j]), 4)) for j in order]
+        return [Reason("", str(vocabulary[columns[j]]), round(float(product[j]), 4)) for j in order]
 
     # ---------------------------------------------------------------- public queries
 

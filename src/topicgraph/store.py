@@ -96,6 +96,14 @@ def from_ox(term: object) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def select_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+    """The rows of a SELECT as lexical values (IRIs, literal text; None if unbound), without
+    building rdflib terms: for queries that read many rows (related index, exports)."""
+    if isinstance(store, OxigraphStore):
+        return store.select_values(sparql)
+    return [tuple(None if v is None else str(v) for v in row) for row in store.query(sparql).rows]
+
+
 def _with_prefixes(sparql: str) -> str:
     return sparql_prefixes() + sparql
 
@@ -179,6 +187,14 @@ class OxigraphStore:
         for triple in islice(result, max_rows):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult(graph=graph)
+
+    def select_values(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """:func:`select_values` on Oxigraph: the values are read straight from its terms."""
+        solutions = self._store.query(sparql, use_default_graph_as_union=True,
+                                      prefixes={k: str(v) for k, v in PREFIXES.items()})
+        variables = [v.value for v in solutions.variables]
+        return [tuple(None if (term := solution[v]) is None else term.value for v in variables)
+                for solution in solutions]
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql, prefixes={k: str(v) for k, v in PREFIXES.items()})
