@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 from click.testing import CliRunner
 
@@ -100,3 +101,22 @@ def test_bulk_ingest_builds_a_new_store_and_refuses_a_filled_one(tmp_path):
     assert again.exit_code == 1 and "already holds 18 articles" in again.output and "Traceback" not in again.output
     memory = CliRunner().invoke(main, ["--store", "memory", "ingest", "--bulk", str(SAMPLE)])
     assert memory.exit_code == 2 and "--bulk builds an on-disk store" in memory.output
+
+
+def test_ingest_loads_a_new_store_in_bulk_and_adds_to_an_existing_one_article_by_article(tmp_path):
+    corpus, more = tmp_path / "corpus", tmp_path / "more"
+    corpus.mkdir(), more.mkdir()
+    for name in ("northvolt-lehren.md", "tesla-nevada-loop.txt"):
+        shutil.copy(SAMPLE / name, corpus)
+    shutil.copy(SAMPLE / "gm-redwood-speicherpartnerschaft.md", more)
+    store = tmp_path / "store"
+    first = run("ingest", str(corpus), store=store)
+    assert first.exit_code == 0, first.output
+    assert "bulk load" in first.output and "2 added" in first.output
+    second = run("ingest", str(more), store=store)  # the store exists now: one article at a time
+    assert second.exit_code == 0, second.output
+    assert "bulk load" not in second.output and "1 added" in second.output
+    forced = run("ingest", "--no-bulk", str(SAMPLE / "northvolt-lehren.md"), store=tmp_path / "other")
+    assert forced.exit_code == 0 and "bulk load" not in forced.output
+    ids = run("query", "SELECT ?id WHERE { ?a tg:articleId ?id }", "--format", "csv", store=store)
+    assert {"northvolt-lehren", "tesla-nevada-loop", "gm-redwood-speicherpartnerschaft"} <= set(ids.output.split())

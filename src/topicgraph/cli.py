@@ -68,31 +68,36 @@ def _store(ctx: click.Context):
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
               help="If another ingest is writing the store, wait this long for it before giving up.")
-@click.option("--bulk", is_flag=True,
-              help="First load of an archive into a new on-disk store: one pass with the bulk loader, several "
-                   "times faster; an interrupted run leaves the store as it was.")
+@click.option("--bulk/--no-bulk", default=None,
+              help="Load with the bulk loader: one pass, several times faster, for a first load into an on-disk "
+                   "store that holds no articles; an interrupted run leaves the store as it was. Default: on "
+                   "when the store does not exist yet, off otherwise (articles are then written one by one).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline (linking and writing stay in this one).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
-           wait: float, bulk: bool, n_process: int) -> None:
+           wait: float, bulk: bool | None, n_process: int) -> None:
     """Read article files and directories into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .curation import curated_kb
-    from .ingest import bulk_ingest
+    from .ingest import bulk_ingest, is_new_store
     from .ingest import ingest as run_ingest
     from .locking import store_write_lock
     from .nlp import Extractor
     from .store import store_directory
 
     directory = store_directory(ctx.obj["store_spec"])
+    if bulk is None:
+        bulk = directory is not None and is_new_store(directory)
     if bulk and directory is None:
         raise click.UsageError("--bulk builds an on-disk store: pass --store DIR (not memory or a URL)")
     # taken before the store is opened and released after it is closed (click closes in reverse order)
     ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph ingest"))
     kb = curated_kb(directory)
+    if bulk:
+        click.echo(f"{directory}: bulk load (one pass; the store is swapped in when complete)", err=True)
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:

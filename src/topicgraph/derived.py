@@ -3,14 +3,15 @@
 The article graphs are the truth; ``tgg:derived`` holds what is computed from them:
 
 - per entity: ``tg:articleCount``, its type and one display label (German, else untagged, else English);
-- per ordered pair of entities (``tg:CoMention``, ``tg:entity``/``tg:coEntity``): articles and sentences
-  mentioning both;
+- per pair of entities (``tg:CoMention``, one node per unordered pair, both entities its ``tg:entity``):
+  articles and sentences mentioning both;
 - per entity and month (``tg:EntityMonth``, ``tg:monthOf``; month ``""`` for undated articles): the
   number of articles and a sort key of each (``tg:articleKey``: date, tab, id);
 - per entity: its 100 newest articles (``?article tg:latestOf ?entity``), found at ingest from the
   keys of its newest months only;
 - per entity and category (``tg:EntityCategory``): articles;
-- count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity,
+- count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity
+  (a pair node is in one level of each of its two entities),
   of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^(level/4), 2^((level+1)/4))``.
   The levels that can hold a top-k member (fewer than k members in higher levels) are marked
   ``tg:topOf`` their anchor (and ``tg:topOfType`` for an entity's co-mentions per type), so a top-k
@@ -29,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import permutations
+from itertools import combinations
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
@@ -45,7 +46,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 # DefinedNamespace attribute access is slow: look the terms up once.
 _T_COMENTION, _T_MONTHNODE, _T_CATNODE, _T_LEVEL = TG.CoMention, TG.EntityMonth, TG.EntityCategory, TG.CountLevel
 _T_NO_ENTITIES, _T_ENTITY = TG.ArticleWithoutEntities, TG.Entity
-_P_ENTITY, _P_CO, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.coEntity, TG.month, TG.category, TG.monthOf
+_P_ENTITY, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.month, TG.category, TG.monthOf
 _P_ARTICLES, _P_SENTENCES, _P_MEMBERS = TG.articleCount, TG.sentenceCount, TG.memberCount
 _P_KEY, _P_LEVEL, _P_MEMBER = TG.articleKey, TG.level, TG.member
 _P_LATEST, _P_TOP, _P_TOP_TYPE = TG.latestOf, TG.topOf, TG.topOfType
@@ -72,7 +73,7 @@ class Contribution:
     article_id: str = ""
     date: str = ""
     entities: set[str] = field(default_factory=set)
-    pair_sentences: Counter = field(default_factory=Counter)  # (e1, e2) -> sentences with both
+    pair_sentences: Counter = field(default_factory=Counter)  # (e1, e2), e1 < e2 -> sentences with both
     month: str | None = None
     categories: tuple[str, ...] = ()
 
@@ -90,15 +91,15 @@ class Contribution:
                categories: tuple[str, ...]) -> "Contribution":
         pairs: Counter = Counter()
         for members in sentences.values():
-            for a, b in permutations(sorted(members), 2):
+            for a, b in combinations(sorted(members), 2):
                 pairs[(a, b)] += 1
-        for a, b in permutations(sorted(entities), 2):
+        for a, b in combinations(sorted(entities), 2):
             pairs.setdefault((a, b), 0)
         return cls(str(article_iri(article_id)), article_id, date[:10], set(entities), pairs, date[:7] or None,
                    tuple(sorted(set(categories))))
 
     def counts(self) -> Counter:
-        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` (articles and sentences),
+        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` with ``e1 < e2`` (articles and sentences),
         ``("month", e, month)``, ``("category", e, category)``."""
         c: Counter = Counter()
         month = self.month or ""
@@ -167,7 +168,7 @@ def _structure(key: tuple) -> Iterator[Triple]:
     if kind == "pair":
         yield node, RDF.type, _T_COMENTION
         yield node, _P_ENTITY, URIRef(key[1])
-        yield node, _P_CO, URIRef(key[2])
+        yield node, _P_ENTITY, URIRef(key[2])
     elif kind == "month":
         yield node, RDF.type, _T_MONTHNODE
         yield node, _P_MONTH_OF, URIRef(key[1])
@@ -201,19 +202,22 @@ def _count_predicate(key: tuple) -> URIRef:
     return _P_MEMBERS if kind.endswith("level") else _P_ARTICLES
 
 
-def _level_key(key: tuple, count: int, types: dict[str, URIRef]) -> tuple | None:
-    """The level a count node with ``count`` belongs to (None: none)."""
+def _level_keys(key: tuple, count: int, types: dict[str, URIRef]) -> tuple[tuple, ...]:
+    """The levels a count node with ``count`` belongs to: a pair is in one level of each of its entities
+    (with the other's type), an entity in one of its type, a category count in one of the category."""
     if count <= 0:
-        return None
+        return ()
     kind = key[0]
     if kind == "pair":
-        return ("pairlevel", key[1], types.get(key[2], _T_ENTITY), level_of(count))
+        _, a, b = key
+        n = level_of(count)
+        return ("pairlevel", a, types.get(b, _T_ENTITY), n), ("pairlevel", b, types.get(a, _T_ENTITY), n)
     if kind == "entity":
         t = types.get(key[1])
-        return ("typelevel", t, level_of(count)) if t is not None else None
+        return (("typelevel", t, level_of(count)),) if t is not None else ()
     if kind == "category":
-        return ("catlevel", key[2], level_of(count))
-    return None
+        return (("catlevel", key[2], level_of(count)),)
+    return ()
 
 
 def marks(counts: dict[tuple, int]) -> set[Triple]:
@@ -478,14 +482,13 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
         if not d or key[0] not in _LEVELLED:
             continue
         before = current.get(key, 0)
-        was, now = _level_key(key, before, types_before), _level_key(key, before + d, types_after)
-        if was != now:
-            if was is not None:
-                deletes.add((_node(was), _P_MEMBER, _node(key)))
-                delta[was] -= 1
-            if now is not None:
-                inserts.add((_node(now), _P_MEMBER, _node(key)))
-                delta[now] += 1
+        was, now = set(_level_keys(key, before, types_before)), set(_level_keys(key, before + d, types_after))
+        for level in was - now:
+            deletes.add((_node(level), _P_MEMBER, _node(key)))
+            delta[level] -= 1
+        for level in now - was:
+            inserts.add((_node(level), _P_MEMBER, _node(key)))
+            delta[level] += 1
     if groups is not None:
         old_keys = old.key_facts() if old else set()
         new_keys = new.key_facts() if new else set()
@@ -564,8 +567,7 @@ class DerivedTotals:
                 continue
             yield from _structure(key)
             yield _node(key), _count_predicate(key), _count(value)
-            level = _level_key(key, value, types) if key[0] in _LEVELLED else None
-            if level is not None:
+            for level in _level_keys(key, value, types):
                 levels[level] += 1
                 yield _node(level), _P_MEMBER, _node(key)
         for key, value in levels.items():

@@ -52,6 +52,11 @@ def stored_hashes(store: Store) -> dict[str, str]:
     return {str(i): str(h) for i, h in result.rows}
 
 
+def is_new_store(directory: Path) -> bool:
+    """True if no on-disk store exists in ``directory`` yet (``topicgraph ingest`` then loads it in bulk)."""
+    return not (Path(directory) / OXIGRAPH_DIR).exists()
+
+
 def store_extraction(store: Store, extraction: Extraction) -> int:
     """Write one article's graph and update the derived statistics, in one transaction; returns the triple count."""
     graph, triples = article_graph(extraction)

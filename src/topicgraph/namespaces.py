@@ -70,7 +70,6 @@ class TG(DefinedNamespace):
     discoveredBy: URIRef
     # derived statistics (derived.py)
     entity: URIRef
-    coEntity: URIRef
     month: URIRef
     articleCount: URIRef
     sentenceCount: URIRef
@@ -190,7 +189,8 @@ def _key_digest(*parts: str) -> str:
 
 
 def comention_iri(entity: str, other: str) -> URIRef:
-    """Node counting the articles/sentences in which ``entity`` and ``other`` are both mentioned (ordered)."""
+    """Node counting the articles/sentences in which ``entity`` and ``other`` are both mentioned (derived.py
+    makes one per unordered pair: ``entity`` < ``other``)."""
     return STAT["co/" + _key_digest(str(entity), str(other))]
 
 
