@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from topicgraph.ingest import bulk_ingest, ingest
+from topicgraph.ingest import bulk_ingest, ingest, stored_hashes
+from topicgraph.namespaces import DERIVED_GRAPH
 from topicgraph.kb import default_kb
 from topicgraph.nlp import Extractor
 from topicgraph.store import OXIGRAPH_DIR, StoreError, load_kb_graph, open_store
@@ -81,3 +82,14 @@ def test_an_interrupted_bulk_load_leaves_the_store_as_it_was(tmp_path: Path, ext
         bulk_ingest([SAMPLE], store_dir, extractor=extractor, on_article=interrupt)
     assert named_quads(store_dir) == before
     assert not (store_dir / f"{OXIGRAPH_DIR}.partial").exists()
+
+
+def test_ingest_refuses_a_store_with_the_earlier_co_mention_layout(tmp_path: Path, extractor) -> None:
+    store = open_store(tmp_path / "store")
+    try:
+        store.update(f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <urn:x:pair> tg:coEntity <urn:x:e> }} }}")
+        with pytest.raises(StoreError, match="earlier layout"):
+            ingest([SAMPLE / "northvolt-lehren.md"], store, extractor=extractor)
+        assert stored_hashes(store) == {}
+    finally:
+        store.close()

@@ -40,7 +40,7 @@ from .namespaces import (
     DERIVED_GRAPH, TG, article_graph_iri, article_iri, comention_iri, count_level_iri, entity_category_iri,
     entity_month_iri,
 )
-from .store import Store
+from .store import Store, StoreError
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 # DefinedNamespace attribute access is slow: look the terms up once.
@@ -123,6 +123,14 @@ class Contribution:
         if not self.entities:
             return {(URIRef(self.article), RDF.type, _T_NO_ENTITIES)}
         return {(entity_month_iri(e, m), _P_KEY, Literal(k)) for e, m, k in self.key_facts()}
+
+
+def check_layout(store: Store) -> None:
+    """StoreError if the store's derived graph has the earlier layout (one co-mention node per ordered
+    pair, with ``tg:coEntity``): its counts cannot be updated, the store has to be built anew."""
+    if store.query(f"ASK {{ GRAPH <{DERIVED_GRAPH}> {{ ?pair tg:coEntity ?other }} }}").boolean:
+        raise StoreError("the store's derived statistics have an earlier layout (ordered co-mention pairs); "
+                         "build it anew: ingest the archive into a new store")
 
 
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .derived import DerivedTotals, article_update
+from .derived import DerivedTotals, article_update, check_layout
 from .graph import article_graph
 from .kb import KnowledgeBase, default_kb
 from .model import Article, Extraction, SourceProblem
@@ -87,6 +87,7 @@ def ingest(
     kb = kb or (extractor.kb if extractor else default_kb())
     extractor = extractor or Extractor(kb)
     report = IngestReport()
+    check_layout(store)
     load_kb_graph(store, kb.graph)
     from .curation import stored_new_entities, write_curation_graph
 
