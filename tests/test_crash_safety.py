@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from topicgraph.model import Article
 from topicgraph.namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH, RELATED_GRAPH, TG
 from topicgraph.nlp import Extractor
 from topicgraph.sources import read_articles
-from topicgraph.store import OxigraphStore, load_kb_graph
+from topicgraph.store import OXIGRAPH_DIR, OxigraphStore, load_kb_graph
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ENTITY_NAMES = ["General Motors", "Redwood Materials", "Norsk Hydro", "Volkswagen", "Salzgitter", "Nevada",
@@ -71,8 +72,10 @@ def graph_triples(store: ox.Store) -> dict[str, set[tuple[str, str, str]]]:
     return graphs
 
 
-def ingest_command(store_dir: Path, corpus: Path) -> list[str]:
-    return [sys.executable, "-m", "topicgraph", "--store", str(store_dir), "ingest", str(corpus), "--model", "none"]
+def ingest_command(store_dir: Path, corpus: Path, bulk: bool = False) -> list[str]:
+    """The CLI ingest, article by article (transactions) unless ``bulk``."""
+    return [sys.executable, "-m", "topicgraph", "--store", str(store_dir), "ingest", str(corpus), "--model", "none",
+            "--bulk" if bulk else "--no-bulk"]
 
 
 def env() -> dict[str, str]:
@@ -140,3 +143,32 @@ def test_sigkill_at_random_moments_loses_and_halves_nothing(tmp_path: Path) -> N
     assert any(0 < n < N_ARTICLES for _delay, _run, n in articles_after_kill), "no kill landed while articles were being written"
     assert sum("/graph/article/" in g for g in expected) == N_ARTICLES and str(DERIVED_GRAPH) in expected
     assert (lost, half, duplicates) == ([], [], [])
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_bulk_load_leaves_no_store_and_a_rerun_loads_everything(tmp_path: Path) -> None:
+    corpus, store_dir = tmp_path / "corpus", tmp_path / "store"
+    make_corpus(corpus, N_ARTICLES)
+    killed = False
+    for delay in (2.0, 1.0, 0.5, 0.2):  # after the lock: KB and pipeline, then the one pass (about 7 s here)
+        process = subprocess.Popen(ingest_command(store_dir, corpus, bulk=True), env=env(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = wait_until_locked_by(process, store_dir)
+        time.sleep(delay)
+        if not started or process.poll() is not None:  # finished before the kill: start again, sooner
+            process.wait()
+            shutil.rmtree(store_dir)
+            continue
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed = True
+        break
+    assert killed, "the bulk load finished before it could be killed"
+    assert not (store_dir / OXIGRAPH_DIR).exists()  # the half-built database is only ever the .partial one
+
+    final = subprocess.run(ingest_command(store_dir, corpus, bulk=True), env=env(), capture_output=True, text=True,
+                           timeout=600)
+    assert final.returncode == 0, final.stderr
+    stored = stored_graphs(store_dir)
+    assert sum("/graph/article/" in g for g in stored) == N_ARTICLES
+    assert not (store_dir / f"{OXIGRAPH_DIR}.partial").exists()
