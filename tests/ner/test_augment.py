@@ -57,3 +57,13 @@ def test_probability_zero_keeps_sentence_and_other_pool():
     toks, tags = replace_mentions(SENTS[2], {"PER": [("Anna", "Lorenz", "Berg")]}, random.Random(0))
     assert toks == ["Anna", "Lorenz", "Berg", "wohnt", "in", "Leipzig", "."]  # LOC not in pool: kept
     assert tags == ["B-PER", "I-PER", "I-PER", "O", "O", "B-LOC", "O"]
+
+
+def test_recipe_hook_adds_copies_only_when_asked():
+    from topicgraph.ner.train import with_mention_replacement
+
+    assert with_mention_replacement(SENTS, None) is SENTS  # the shipped recipe: no augmentation
+    out = with_mention_replacement(SENTS, {"copies": 2}, seed=3)
+    assert len(out) == len(SENTS) + 2 * 3
+    assert all(s in out for s in SENTS)
+    assert out == with_mention_replacement(SENTS, {"copies": 2}, seed=3)
