@@ -48,6 +48,8 @@ SHIPPED_PRETRAIN: dict[str, object] | None = {"epochs": 21, "objective": "charac
 # Second stage of the shipped recipe (see :func:`finetune_ner`): the first stage's model-best
 # (tok2vec + ner) trained on for a while on the GermEval train part only, at a tenth of the
 # learning rate; None: no second stage. Learning rate chosen on the select part (run 20 of the README table).
+# An optional key "augment" (arguments of augment.mention_replacement, e.g. {"copies": 1}) adds
+# mention-replaced copies of the fine-tuning sentences; measured without gain (rows 25-27), so not used.
 SHIPPED_FINETUNE: dict[str, object] | None = {"corpora": {"germeval": 1.0}, "learn_rate": 0.0001,
                                               "max_steps": 2000, "eval_frequency": 100, "patience": 800}
 
@@ -213,7 +215,9 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
     if finetune:
         ft = dict(finetune)
         ft_corpora = ft.pop("corpora", None) or {"germeval": 1.0}
+        augment = ft.pop("augment", None)
         ft_train = train_sentences if given_sentences else build_train_data(shared_dir, ft_corpora, None, seed)[0]
+        ft_train = with_mention_replacement(ft_train, augment, seed)
         best = finetune_ner(final, best, ft_train, dev_sentences, seed=seed, verbose=verbose, **ft)
         models += [final / "model-best", final / "model-last"]
     if ner_filter is None and use_shipped_overrides:
@@ -310,15 +314,30 @@ def pretrain_tok2vec(output_dir, vectors=None, shared_dir=None, epochs: int = 20
     return out / f"model{epochs - 1}.bin"
 
 
+def with_mention_replacement(sentences: list[Sentence], augment: dict | None, seed: int = 42) -> list[Sentence]:
+    """``sentences`` plus mention-replaced copies (:func:`topicgraph.ner.augment.mention_replacement`
+    with the arguments ``augment``, e.g. ``{"copies": 1}``), shuffled with ``seed``; unchanged if
+    ``augment`` is empty. Measured in the fine-tuning stage (README table, rows 25-27): no gain."""
+    if not augment:
+        return sentences
+    from .augment import mention_replacement
+
+    out = list(sentences) + mention_replacement(sentences, seed=seed, **augment)
+    random.Random(seed).shuffle(out)
+    return out
+
+
 def finetune_ner(output_dir, source, train_sentences: list[Sentence], dev_sentences: list[Sentence],
                  learn_rate: float = 0.0001, max_steps: int = 2000, eval_frequency: int = 100,
-                 patience: int = 800, seed: int = 42, verbose: bool = True, config_path=None) -> Path:
+                 patience: int = 800, seed: int = 42, verbose: bool = True, config_path=None,
+                 overrides: dict | None = None) -> Path:
     """Train the ``tok2vec`` and ``ner`` of the pipeline ``source`` on for a while; return model-best.
 
     The two components are sourced from ``source`` (with its static vectors, if it has
     any) and trained on ``train_sentences`` with ``learn_rate``; ``dev_sentences`` chooses
     ``output_dir/model-best``. Other settings (dropout, batches, optimizer) are those of
-    ``config.cfg``. No filter and no meta are added here (:func:`train_ner` does both).
+    ``config.cfg`` plus ``overrides`` (config key -> value). No filter and no meta are added
+    here (:func:`train_ner` does both).
     """
     from spacy.cli.train import train as spacy_train
     from spacy.util import load_config
@@ -341,6 +360,7 @@ def finetune_ner(output_dir, source, train_sentences: list[Sentence], dev_senten
         "training.max_steps": max_steps,
         "training.eval_frequency": eval_frequency,
         "training.patience": patience,
+        **(overrides or {}),
     }
     if verbose:
         print(f"fine-tune {src}: {len(train_sentences)} sentences, dev: {len(dev_sentences)}; overrides {ov}",
@@ -356,8 +376,10 @@ def finetune_shipped(output_dir, source, shared_dir=None, corpora: dict | None =
     (``corpora``: its training data instead of the recipe's); filter and meta as in :func:`train_ner`."""
     ft = dict(finetune or SHIPPED_FINETUNE or {})
     recipe_corpora = ft.pop("corpora", None)
+    augment = ft.pop("augment", None)
     ft_corpora = corpora or recipe_corpora or {"germeval": 1.0}
     train, dev = build_train_data(shared_dir, ft_corpora, None, seed)
+    train = with_mention_replacement(train, augment, seed)
     best = finetune_ner(output_dir, source, train, dev, seed=seed, **ft)
     words = None
     if ner_filter and SHIPPED_FILTER:
