@@ -23,3 +23,26 @@ def test_two_processes_extract_what_one_does() -> None:
     two = [signature(e) for e in parallel.extract_all(articles, batch_size=2)]
     assert two == one
     assert sum(len(s[3]) for s in one) > 20
+
+
+def test_worker_processes_use_the_extractors_own_knowledge_base() -> None:
+    """A name only a curated knowledge base knows is linked in the worker processes too."""
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    from topicgraph.kb import KnowledgeBase, default_kb
+    from topicgraph.model import Article
+    from topicgraph.namespaces import ENT
+
+    graph = default_kb().graph
+    curated = graph.__class__()
+    for triple in graph:
+        curated.add(triple)
+    curated.add((ENT["redwood-energy"], SKOS.altLabel, Literal("Wüstenstrom", lang="de")))
+    kb = KnowledgeBase.from_graph(curated)
+    articles = [Article(f"a{i}", f"Bericht {i}", f"Im Bericht {i} baut Wüstenstrom einen Speicher in Nevada.")
+                for i in range(5)]
+    one = [signature(e) for e in Extractor(kb, model="none").extract_all(articles, batch_size=2)]
+    two = [signature(e) for e in Extractor(kb, model="none", n_process=2).extract_all(articles, batch_size=2)]
+    assert two == one
+    assert all(str(ENT["redwood-energy"]) in {m[2] for m in s[3]} for s in two)

@@ -29,7 +29,7 @@ class Extractor:
     def __init__(self, kb: KnowledgeBase | None = None, model: str | Path | None = None, n_process: int = 1) -> None:
         self.kb = kb or default_kb()
         self.model = model
-        #: Processes that run the spaCy pipeline (the gazetteer and linking stay in this one).
+        #: Processes that run the spaCy pipeline with the gazetteer (linking stays in this one).
         self.n_process = max(1, n_process)
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
         self._remembered: list[Entity] = []
@@ -101,11 +101,7 @@ class Extractor:
     def _docs(self, nlp: Language, texts: list[str], batch_size: int) -> Iterator:
         if self.n_process <= 1 or len(texts) <= batch_size:
             return nlp.pipe(texts, batch_size=batch_size)
-        # worker processes send their docs back serialised: the gazetteer's matches (Python objects
-        # on the doc) are made here instead
-        gazetteer = nlp.get_pipe(GAZETTEER)
-        docs = nlp.pipe(texts, batch_size=batch_size, n_process=self.n_process, disable=[GAZETTEER])
-        return (gazetteer(doc) for doc in docs)
+        return nlp.pipe(texts, batch_size=batch_size, n_process=self.n_process)
 
 
 def lemmatized(nlp: Language, text: str):

@@ -191,8 +191,16 @@ if not Doc.has_extension("tg_matches"):
     Doc.set_extension("tg_matches", default=None)
 
 
+def doc_matches(doc: Doc) -> list[GazetteerMatch]:
+    """The gazetteer's matches in a doc the component has run over (none if it has not)."""
+    return [GazetteerMatch(start, end, iri, EntityType(kind), confidence, first, last)
+            for start, end, iri, kind, confidence, first, last in doc._.tg_matches or ()]
+
+
 class GazetteerComponent:
-    """spaCy component: writes knowledge-base matches to ``doc._.tg_matches``."""
+    """spaCy component: writes knowledge-base matches to ``doc._.tg_matches`` as plain tuples, so they
+    survive the serialisation of docs between processes (``nlp.pipe(n_process=N)``); read them
+    with :func:`doc_matches`."""
 
     def __init__(self, nlp: Language, name: str, ontology_dir: str | None) -> None:
         self.name = name
@@ -214,7 +222,8 @@ class GazetteerComponent:
         self._gazetteer = Gazetteer(kb, self._tokenizer, self.language)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.tg_matches = self.gazetteer.match_doc(doc)
+        doc._.tg_matches = [(m.start, m.end, m.iri, m.type.value, m.confidence, m.first_token, m.last_token)
+                            for m in self.gazetteer.match_doc(doc)]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128):

@@ -14,7 +14,7 @@ from ..kb import KnowledgeBase
 from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from ..ner.names import load_name_lexicon
-from .gazetteer import Gazetteer, GazetteerMatch
+from .gazetteer import Gazetteer, doc_matches
 from .normalize import comparable_name, genitive_base, name_key
 
 #: Similarity (rapidfuzz ratio of :func:`comparable_name` forms, 0-100) at or above which two names
@@ -168,8 +168,7 @@ class EntityLinker:
                 if len(words) > 1:
                     surnames.setdefault(words[-1], iri)
 
-        matches: list[GazetteerMatch] = doc._.tg_matches or []
-        for m in matches:
+        for m in doc_matches(doc):
             entity = self.kb.get(m.iri)
             if entity is None:
                 continue
