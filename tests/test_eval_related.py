@@ -42,6 +42,15 @@ def test_reads_a_folder_with_front_matter_categories(tmp_path):
     assert sorted(a.categories[0] for a in read_labelled_corpus(tmp_path)) == ["Sport", "Web", "Wirtschaft"]
 
 
+def test_reads_the_csv_files_of_a_folder_like_10kgnad(tmp_path):
+    folder = tmp_path / "10kgnad-like"
+    folder.mkdir()
+    _csv_corpus(folder / "articles.csv")
+    (folder / "README.md").write_text("# About this corpus\n\nFormat: label;text.\n", encoding="utf-8")
+    articles = read_labelled_corpus(folder)
+    assert len(articles) == 18 and {a.categories[0] for a in articles} == set(TOPICS)
+
+
 def test_bad_corpora_are_one_line_errors(tmp_path):
     with pytest.raises(CorpusError, match="no such file"):
         read_labelled_corpus(tmp_path / "missing.csv")

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Article, SourceProblem
+from .model import Article
 from .sources import write_jsonl
 
 Echo = Callable[[str], None]
@@ -72,17 +72,13 @@ class NerBenchReport:
 def load_bench_articles(paths: Iterable[str | Path]) -> tuple[list[Article], int]:
     """German articles of ``paths`` (article files/folders or ``label;text`` CSV files) and how many
     others were skipped."""
-    from .related_eval import read_csv_corpus
-    from .sources import read_articles
+    from .related_eval import read_corpus
 
     articles: list[Article] = []
     for path in map(Path, paths):
         if not path.exists():
             raise BenchInputError(f"{path}: no such file or directory")
-        if path.is_file() and path.suffix.lower() == ".csv":
-            articles.extend(read_csv_corpus(path))
-        else:
-            articles.extend(a for a in read_articles([path]) if not isinstance(a, SourceProblem))
+        articles.extend(read_corpus(path))
     german = [a for a in articles if a.language == "de" and a.body.strip()]
     if not german:
         raise BenchInputError(f"no German article in {', '.join(map(str, paths))}")

@@ -81,14 +81,23 @@ def read_csv_corpus(path: Path) -> list[Article]:
     return articles
 
 
+def read_corpus(path: Path) -> list[Article]:
+    """The articles of a 10kGNAD-style CSV file, or of a folder: its article files and its CSV files
+    (e.g. ``../shared/data/10kgnad-dev``); unreadable article files are left out."""
+    if path.is_file() and path.suffix.lower() in {".csv", ".tsv"}:
+        return read_csv_corpus(path)
+    articles = [a for a in read_articles([path]) if not isinstance(a, SourceProblem)]
+    if path.is_dir():
+        for table in sorted(path.rglob("*.csv")):
+            articles.extend(read_csv_corpus(table))
+    return articles
+
+
 def read_labelled_corpus(path: Path) -> list[Article]:
-    """Articles with at least one category, from a CSV file or a folder of article files."""
+    """Articles with at least one category, from a CSV file or a folder (article and CSV files)."""
     if not path.exists():
         raise CorpusError(f"{path}: no such file or directory")
-    if path.is_file() and path.suffix.lower() in {".csv", ".tsv"}:
-        articles = read_csv_corpus(path)
-    else:
-        articles = [a for a in read_articles([path]) if not isinstance(a, SourceProblem) and a.categories]
+    articles = [a for a in read_corpus(path) if a.categories]
     if len({a.categories[0] for a in articles}) < 2:
         raise CorpusError(f"{path}: need articles with at least two different categories, found {len(articles)} labelled articles")
     return articles
