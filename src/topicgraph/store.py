@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
@@ -79,7 +80,9 @@ def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
     return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
 
 
+@lru_cache(maxsize=1 << 16)  # answers repeat terms (types, predicates, counts); rdflib terms are immutable
 def from_ox(term: object) -> Node | None:
+    """An Oxigraph term as an rdflib term (None stays None)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
