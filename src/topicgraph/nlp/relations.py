@@ -72,20 +72,21 @@ class RelationExtractor:
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
         found: dict[tuple[str, str, str], Relation] = {}
-        for match_id, start, end in self.matcher(doc):
-            name = doc.vocab.strings[match_id]
-            token = doc[start]
-            index = next((i for i, s in enumerate(sentences) if s.start <= start < s.end), 0)
-            sent = sentences[index]
+        for index, sent in enumerate(sentences):
             here = by_sentence.get(index, [])
-            trigger_start, trigger_end = token.idx, doc[end - 1].idx + len(doc[end - 1])
-            relation = _decide(name, here, trigger_start, trigger_end, doc[start:end].text, doc.text)
-            if relation is None:
-                continue
-            subject, obj = relation
-            key = (name, subject, obj) if name != PARTNER_OF else (name, *sorted((subject, obj)))
-            if key not in found:
-                found[key] = Relation(name, subject, obj, index, sent.text.strip(), doc[start:end].text.lower())
+            if len({m.entity_iri for m in here}) < 2:
+                continue  # every relation joins two entities of one sentence: no need to look for triggers
+            for match_id, start, end in self.matcher(sent):
+                start, end = sent.start + start, sent.start + end  # the matcher counts from the span's start
+                name = doc.vocab.strings[match_id]
+                trigger_start, trigger_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                relation = _decide(name, here, trigger_start, trigger_end, doc[start:end].text, doc.text)
+                if relation is None:
+                    continue
+                subject, obj = relation
+                key = (name, subject, obj) if name != PARTNER_OF else (name, *sorted((subject, obj)))
+                if key not in found:
+                    found[key] = Relation(name, subject, obj, index, sent.text.strip(), doc[start:end].text.lower())
         return list(found.values())
 
 
