@@ -37,7 +37,7 @@ def test_report_counts_the_german_articles_and_times_every_row(articles_dir):
     assert report.n_articles == 3 and report.skipped == 1 and report.ingested == report.bulk_ingested == 3
     bodies = [text.split("\n\n", 1)[1] for text in GERMAN]
     assert report.n_words == sum(len(b.split()) for b in bodies)
-    assert list(report.seconds) == ["bare nlp.pipe", "bare nlp.pipe n_process=2", "extract", "ingest",
+    assert list(report.seconds) == ["bare nlp.pipe", "bare nlp.pipe n_process=2", "extract", "ingest --no-bulk",
                                    "ingest --bulk", "ingest --bulk n_process=2"]
     for name in report.seconds:
         articles_per_s, words_per_s = report.rate(name)
