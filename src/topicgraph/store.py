@@ -80,9 +80,20 @@ def ox_quad(s: Node, p: Node, o: Node, g: Node) -> ox.Quad:
     return ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
 
 
-@lru_cache(maxsize=1 << 16)  # answers repeat terms (types, predicates, counts); rdflib terms are immutable
+#: Literals up to this length are converted once and remembered (see :func:`from_ox`).
+_CACHED_LITERAL = 200
+
+
 def from_ox(term: object) -> Node | None:
-    """An Oxigraph term as an rdflib term (None stays None)."""
+    """An Oxigraph term as an rdflib term (None stays None). Answers repeat terms (types, predicates,
+    entities, counts): IRIs and short literals are converted once each (rdflib terms are immutable);
+    long literals (article terms, evidence) are not kept."""
+    if isinstance(term, ox.Literal) and len(term.value) > _CACHED_LITERAL:
+        return _term_from_ox(term)
+    return _cached_term_from_ox(term)
+
+
+def _term_from_ox(term: object) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -97,6 +108,9 @@ def from_ox(term: object) -> Node | None:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported term {term!r}")
+
+
+_cached_term_from_ox = lru_cache(maxsize=1 << 16)(_term_from_ox)
 
 
 def select_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
