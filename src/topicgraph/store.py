@@ -115,7 +115,7 @@ _cached_term_from_ox = lru_cache(maxsize=1 << 16)(_term_from_ox)
 
 def select_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
     """The rows of a SELECT as lexical values (IRIs, literal text; None if unbound), without
-    building rdflib terms: for queries that read many rows (related index, exports)."""
+    building rdflib terms: for queries that read many rows (e.g. the related index)."""
     if isinstance(store, OxigraphStore):
         return store.select_values(sparql)
     return [tuple(None if v is None else str(v) for v in row) for row in store.query(sparql).rows]
@@ -149,6 +149,9 @@ def remove_graph_update(graph: URIRef, also="") -> str:
 
 
 # --------------------------------------------------------------------------- Oxigraph
+
+#: The project's prefixes as Oxigraph takes them.
+_OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
 
 class OxigraphStore:
     """Embedded, persistent Oxigraph (RocksDB) in a directory; ``path=None`` keeps it in memory."""
@@ -191,9 +194,7 @@ class OxigraphStore:
 
     def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
         """Run a query over the union of all graphs; ``max_rows`` stops reading the answer early."""
-        result = self._store.query(
-            sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
-        )
+        result = self._answer(sparql)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = [tuple(from_ox(sol[v]) for v in variables) for sol in islice(result, max_rows)]
@@ -207,14 +208,17 @@ class OxigraphStore:
 
     def select_values(self, sparql: str) -> list[tuple[str | None, ...]]:
         """:func:`select_values` on Oxigraph: the values are read straight from its terms."""
-        solutions = self._store.query(sparql, use_default_graph_as_union=True,
-                                      prefixes={k: str(v) for k, v in PREFIXES.items()})
+        solutions = self._answer(sparql)
         variables = [v.value for v in solutions.variables]
         return [tuple(None if (term := solution[v]) is None else term.value for v in variables)
                 for solution in solutions]
 
+    def _answer(self, sparql: str):
+        """Oxigraph's answer to a query over the union of all graphs, with the project's prefixes."""
+        return self._store.query(sparql, use_default_graph_as_union=True, prefixes=_OX_PREFIXES)
+
     def update(self, sparql: str) -> None:
-        self._store.update(sparql, prefixes={k: str(v) for k, v in PREFIXES.items()})
+        self._store.update(sparql, prefixes=_OX_PREFIXES)
 
     def dump_nquads(self) -> bytes:
         out = io.BytesIO()
