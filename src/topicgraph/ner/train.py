@@ -213,11 +213,7 @@ def train_ner(output_dir, shared_dir=None, corpora=None, max_sentences: int | No
         best = out / "model-last"
     models = [out / "model-best", out / "model-last"]
     if finetune:
-        ft = dict(finetune)
-        ft_corpora = ft.pop("corpora", None) or {"germeval": 1.0}
-        augment = ft.pop("augment", None)
-        ft_train = train_sentences if given_sentences else build_train_data(shared_dir, ft_corpora, None, seed)[0]
-        ft_train = with_mention_replacement(ft_train, augment, seed)
+        ft, ft_train, _ = _finetune_data(finetune, shared_dir, seed, train_sentences if given_sentences else None)
         best = finetune_ner(final, best, ft_train, dev_sentences, seed=seed, verbose=verbose, **ft)
         models += [final / "model-best", final / "model-last"]
     if ner_filter is None and use_shipped_overrides:
@@ -314,6 +310,21 @@ def pretrain_tok2vec(output_dir, vectors=None, shared_dir=None, epochs: int = 20
     return out / f"model{epochs - 1}.bin"
 
 
+def _finetune_data(finetune: dict, shared_dir, seed: int, sentences: list[Sentence] | None = None,
+                   corpora: dict | None = None) -> tuple[dict, list[Sentence], list[Sentence] | None]:
+    """A fine-tuning stage's arguments for :func:`finetune_ner` (``finetune`` without its data keys),
+    its training sentences and, when read from the corpora, their dev part. The sentences are
+    ``sentences`` if given, else the corpora ``corpora`` (default: the stage's ``corpora``, else
+    GermEval), plus mention-replaced copies if the stage has ``augment``."""
+    ft = dict(finetune)
+    stage_corpora = ft.pop("corpora", None)
+    augment = ft.pop("augment", None)
+    dev = None
+    if sentences is None:
+        sentences, dev = build_train_data(shared_dir, corpora or stage_corpora or {"germeval": 1.0}, None, seed)
+    return ft, with_mention_replacement(sentences, augment, seed), dev
+
+
 def with_mention_replacement(sentences: list[Sentence], augment: dict | None, seed: int = 42) -> list[Sentence]:
     """``sentences`` plus mention-replaced copies (:func:`topicgraph.ner.augment.mention_replacement`
     with the arguments ``augment``, e.g. ``{"copies": 1}``), shuffled with ``seed``; unchanged if
@@ -374,12 +385,7 @@ def finetune_shipped(output_dir, source, shared_dir=None, corpora: dict | None =
                      finetune: dict | None = None, ner_filter: bool = True) -> Path:
     """The second stage of the shipped recipe alone, on an existing pipeline ``source``
     (``corpora``: its training data instead of the recipe's); filter and meta as in :func:`train_ner`."""
-    ft = dict(finetune or SHIPPED_FINETUNE or {})
-    recipe_corpora = ft.pop("corpora", None)
-    augment = ft.pop("augment", None)
-    ft_corpora = corpora or recipe_corpora or {"germeval": 1.0}
-    train, dev = build_train_data(shared_dir, ft_corpora, None, seed)
-    train = with_mention_replacement(train, augment, seed)
+    ft, train, dev = _finetune_data(finetune or SHIPPED_FINETUNE or {}, shared_dir, seed, corpora=corpora)
     best = finetune_ner(output_dir, source, train, dev, seed=seed, **ft)
     words = None
     if ner_filter and SHIPPED_FILTER:
