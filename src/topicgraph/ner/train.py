@@ -43,7 +43,7 @@ SHIPPED_VECTORS: dict[str, int] | None = dict(_VECTOR_RECIPE)
 SHIPPED_FILTER: dict[str, float] | None = {"min_count": 2, "max_share": 0.1}
 # Pretraining of the tok2vec (see :func:`pretrain_tok2vec`) before the first stage: None
 # (none) or its arguments. 21 epochs (about 40 minutes on one core) of spaCy's characters
-# objective on the vector text (run 23 of the README table).
+# objective on the vector text (run 23 of the README table; 11, 31 and 41 epochs did worse: rows 36, 39, 40).
 SHIPPED_PRETRAIN: dict[str, object] | None = {"epochs": 21, "objective": "characters"}
 # Second stage of the shipped recipe (see :func:`finetune_ner`): the first stage's model-best
 # (tok2vec + ner) trained on for a while on the GermEval train part only, at a tenth of the
