@@ -71,3 +71,20 @@ def test_store_path_that_is_a_file_is_a_clear_error(tmp_path):
     path.write_text("x")
     with pytest.raises(StoreError, match="not a directory"):
         open_store(str(path))
+
+
+def test_term_conversion_keeps_datatypes_and_languages_apart_and_round_trips():
+    from rdflib import BNode
+    from rdflib.namespace import XSD
+
+    from topicgraph.store import from_ox, to_ox
+
+    terms = [S, Literal("1"), Literal("1", datatype=XSD.integer), Literal("1", datatype=XSD.decimal),
+             Literal("Akku", lang="de"), Literal("Akku", lang="en"), Literal("Akku"), Literal("x" * 500),
+             Literal("x" * 500, lang="de"), BNode("b1")]
+    converted = [to_ox(t) for t in terms]
+    assert len(set(converted)) == len(terms)
+    assert [from_ox(c) for c in converted] == terms
+    assert [from_ox(c) for c in converted] == terms  # from_ox answers repeat terms from its cache
+    with pytest.raises(ValueError):
+        to_ox(URIRef("not an iri"))

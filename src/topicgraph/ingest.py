@@ -164,8 +164,11 @@ def bulk_ingest(
     store = OxigraphStore(partial)
     try:
         store.bulk_load_ox(quads())
+        if related_k and report.written:
+            from .related import load_all_related
+
+            report.related = load_all_related(store, k=related_k, kb=kb)
         store.optimize()
-        _refresh_related(store, report, related_k, kb)
     except BaseException:
         store.close()
         shutil.rmtree(partial, ignore_errors=True)

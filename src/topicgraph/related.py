@@ -42,7 +42,7 @@ from rdflib.namespace import RDF, XSD
 from .kb import KnowledgeBase, default_kb
 from .model import Extraction
 from .namespaces import RELATED_GRAPH, TG, article_iri, related_iri
-from .store import Store, select_values
+from .store import OxigraphStore, Store, ox_quad, select_values
 
 METHODS = ("entities", "graph", "text", "blend")
 DEFAULT_METHOD = "blend"
@@ -689,7 +689,7 @@ def store_suggestions(store: Store, suggestions: dict[str, list[Suggestion]], me
                       replace_all: bool = False) -> int:
     """Write suggestions into the derived graph, replacing those of the same source articles
     (``replace_all``: the whole graph). Returns the number of suggestions written."""
-    triples = [t for source, items in suggestions.items() for t in suggestion_triples(source, items, method)]
+    triples = list(_all_suggestion_triples(suggestions, method))
     if replace_all:
         store.replace_graph(RELATED_GRAPH, triples)
     else:
@@ -705,6 +705,20 @@ def store_suggestions(store: Store, suggestions: dict[str, list[Suggestion]], me
             body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in part)
             store.update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
     return sum(len(v) for v in suggestions.values())
+
+
+def load_all_related(store: OxigraphStore, k: int = 10, method: str = DEFAULT_METHOD,
+                     kb: KnowledgeBase | None = None) -> int:
+    """Suggestions for every article, written with Oxigraph's bulk loader (no transaction): for a store
+    being built by a bulk load, whose related graph is still empty. Returns suggestions written."""
+    suggestions = RelatedIndex.from_store(store, kb).suggest_all(k=k, method=method)
+    store.bulk_load_ox(ox_quad(s, p, o, RELATED_GRAPH) for s, p, o in _all_suggestion_triples(suggestions, method))
+    return sum(len(v) for v in suggestions.values())
+
+
+def _all_suggestion_triples(suggestions: dict[str, list[Suggestion]], method: str):
+    for source, items in suggestions.items():
+        yield from suggestion_triples(source, items, method)
 
 
 def _batches(items: list, size: int):
