@@ -153,6 +153,7 @@ def remove_graph_update(graph: URIRef, also="") -> str:
 #: The project's prefixes as Oxigraph takes them.
 _OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
 
+
 class OxigraphStore:
     """Embedded, persistent Oxigraph (RocksDB) in a directory; ``path=None`` keeps it in memory."""
 

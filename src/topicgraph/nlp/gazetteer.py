@@ -51,6 +51,16 @@ class GazetteerMatch:
     first_token: int
     last_token: int
 
+    def as_values(self) -> tuple:
+        """The match as plain values (its type as the enum's value): what a doc carries between processes."""
+        return self.start, self.end, self.iri, self.type.value, self.confidence, self.first_token, self.last_token
+
+    @classmethod
+    def from_values(cls, values) -> "GazetteerMatch":
+        """The match :meth:`as_values` gave."""
+        start, end, iri, kind, confidence, first_token, last_token = values
+        return cls(start, end, iri, EntityType(kind), confidence, first_token, last_token)
+
 
 class Gazetteer:
     """Longest-match lookup of knowledge-base labels over token pieces."""
@@ -193,8 +203,7 @@ if not Doc.has_extension("tg_matches"):
 
 def doc_matches(doc: Doc) -> list[GazetteerMatch]:
     """The gazetteer's matches in a doc the component has run over (none if it has not)."""
-    return [GazetteerMatch(start, end, iri, EntityType(kind), confidence, first, last)
-            for start, end, iri, kind, confidence, first, last in doc._.tg_matches or ()]
+    return [GazetteerMatch.from_values(values) for values in doc._.tg_matches or ()]
 
 
 class GazetteerComponent:
@@ -222,8 +231,7 @@ class GazetteerComponent:
         self._gazetteer = Gazetteer(kb, self._tokenizer, self.language)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.tg_matches = [(m.start, m.end, m.iri, m.type.value, m.confidence, m.first_token, m.last_token)
-                            for m in self.gazetteer.match_doc(doc)]
+        doc._.tg_matches = [m.as_values() for m in self.gazetteer.match_doc(doc)]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128):
