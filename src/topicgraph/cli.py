@@ -519,20 +519,32 @@ def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed, w
 
 @main.command("eval-ner")
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--heldout", is_flag=True, help="Evaluate on the GermEval 2014 held-out split (from the shared data).")
-@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), help="The shared data folder, for --heldout.")
+@click.option("--heldout", is_flag=True, help="Evaluate on the GermEval 2014 held-out split (= --corpus heldout).")
+@click.option("--corpus", default=None, metavar="NAME",
+              help="Evaluate on shared data the shipped model was not trained on: heldout, select (GermEval "
+                   "parts) or smartdata-v3 (SmartData v3 dev+test).")
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), help="The shared data folder, for --corpus.")
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline to score (default: the shipped model).")
-def eval_ner_command(file, heldout, shared, model) -> None:
+def eval_ner_command(file, heldout, corpus, shared, model) -> None:
     """Precision/recall/F1 per label (exact spans) on GermEval-format or token<TAB>IOB files."""
     import tempfile
 
-    from .ner.corpora import write_germeval_heldout
+    from .ner.corpora import write_eval_corpus
     from .ner.evaluate import evaluate_ner, format_report
 
-    if bool(file) == heldout:
-        raise click.UsageError("give a FILE or --heldout")
     if heldout:
-        file = write_germeval_heldout(Path(tempfile.gettempdir()) / "topicgraph-germeval-heldout.tsv", shared)
+        if corpus not in (None, "heldout"):
+            raise click.UsageError("give --heldout or --corpus, not both")
+        corpus = "heldout"
+    if bool(file) == bool(corpus):
+        raise click.UsageError("give a FILE or --corpus (or --heldout)")
+    if corpus:
+        try:
+            file = write_eval_corpus(Path(tempfile.gettempdir()) / f"topicgraph-eval-{corpus}.tsv", corpus, shared)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        except FileNotFoundError as exc:
+            raise click.ClickException(f"{corpus}: shared data not found ({exc.filename or exc})") from None
     click.echo(format_report(evaluate_ner(file, model)))
 
 

@@ -5,7 +5,7 @@ import json
 
 from topicgraph.ner.corpora import (
     bio_spans, harmonize, map_tag, read_germeval, read_ler, read_mobie, read_smartdata_v1,
-    read_smartdata_v3, read_wikiann, repair_bio, to_docbin,
+    read_smartdata_v3, read_wikiann, repair_bio, to_docbin, utf16_offsets,
 )
 
 GERMEVAL = (
@@ -127,6 +127,34 @@ def test_smartdata_v3_tokens(tmp_path):
     p.write_text(json.dumps(d), encoding="utf-8")
     assert read_smartdata_v3(p) == [(["Bosch", "baut", "in", "Reutlingen", "."],
                                      ["B-ORG", "O", "O", "B-LOC", "O"])]
+
+
+def test_utf16_offsets_map_java_offsets_past_an_emoji():
+    text = "Wut 😡 auf Bosch"
+    at = utf16_offsets(text)
+    # Java counts the emoji as two code units: "Bosch" starts at 11 there, at 10 in Python
+    assert text[at(11):at(16)] == "Bosch"
+    assert utf16_offsets("Bosch")(3) == 3
+
+
+def test_smartdata_offsets_after_an_emoji(tmp_path):
+    """SmartData's offsets are Java (UTF-16) offsets: after an emoji they must still hit the right tokens."""
+    text = "Stau 😡 bei Bosch in Reutlingen."
+    shift = lambda a: a + 1 if a > 5 else a  # noqa: E731  the emoji (index 5) is two UTF-16 units
+    v1 = tmp_path / "v1.json"
+    v1.write_text(json.dumps(_smartdata_doc("d", text, [(shift(11), shift(16), "organization-company"),
+                                                         (shift(20), shift(30), "location-city")])), encoding="utf-8")
+    tags = read_smartdata_v1([v1])[0]
+    assert [(" ".join(tags[0][a:b]), lab) for a, b, lab in bio_spans(tags[1])] == [("Bosch", "ORG"), ("Reutlingen", "LOC")]
+    words = [(0, 4, "O"), (5, 6, "O"), (7, 10, "O"), (11, 16, "B-ORGANIZATION_COMPANY"), (17, 19, "O"),
+             (20, 30, "B-LOCATION_CITY"), (30, 31, "O")]
+    d = _smartdata_doc("d", text, [])
+    d["sentences"] = {"array": [{"tokens": {"array": [
+        {"span": {"start": shift(a), "end": shift(b)}, "ner": {"string": t}} for a, b, t in words]}}]}
+    v3 = tmp_path / "v3.json"
+    v3.write_text(json.dumps(d), encoding="utf-8")
+    assert read_smartdata_v3(v3) == [(["Stau", "😡", "bei", "Bosch", "in", "Reutlingen", "."],
+                                      ["O", "O", "O", "B-ORG", "O", "B-LOC", "O"])]
 
 
 def test_to_docbin_entities():

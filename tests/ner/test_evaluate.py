@@ -88,3 +88,36 @@ def test_hash_token_in_two_column_file(tmp_path):
     p = tmp_path / "hash.iob"
     p.write_text("#\tO\nBerlin\tB-LOC\n\n", encoding="utf-8")
     assert read_iob_file(p) == [(["#", "Berlin"], ["O", "B-LOC"])]
+
+
+def test_eval_ner_cli_scores_a_named_corpus_of_the_shared_folder(tmp_path):
+    """``eval-ner --corpus smartdata-v3 --shared DIR`` reads SmartData v3 dev+test from DIR/data/smartdata."""
+    import gzip
+    import json
+
+    from click.testing import CliRunner
+
+    from topicgraph.cli import main
+
+    text = "Bosch baut in Reutlingen ."
+    words = [(0, 5, "B-ORGANIZATION_COMPANY"), (6, 10, "O"), (11, 13, "O"), (14, 24, "B-LOCATION_CITY"), (25, 26, "O")]
+    doc = {"id": "d", "text": {"string": text}, "sentences": {"array": [{"tokens": {"array": [
+        {"span": {"start": a, "end": b}, "ner": {"string": t}} for a, b, t in words]}}]}}
+    folder = tmp_path / "data" / "smartdata"
+    folder.mkdir(parents=True)
+    for split in ("dev", "test"):
+        with gzip.open(folder / f"v3_20200302_{split}.json.gz", "wt", encoding="utf-8") as f:
+            f.write(json.dumps(doc))
+    runner = CliRunner()
+    result = runner.invoke(main, ["eval-ner", "--corpus", "smartdata-v3", "--shared", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    gold = {line.split()[0]: int(line.split()[4]) for line in result.output.splitlines()
+            if line.split() and line.split()[0] in ("PER", "ORG", "LOC", "overall")}
+    assert gold == {"PER": 0, "ORG": 2, "LOC": 2, "overall": 4}  # one sentence in each split
+    assert "2 sentences" in result.output
+
+    unknown = runner.invoke(main, ["eval-ner", "--corpus", "nope", "--shared", str(tmp_path)])
+    assert unknown.exit_code == 2 and "unknown evaluation corpus 'nope'" in unknown.output
+    missing = runner.invoke(main, ["eval-ner", "--corpus", "heldout", "--shared", str(tmp_path)])
+    assert missing.exit_code == 1 and "heldout: shared data not found" in missing.output
+    assert "Traceback" not in missing.output

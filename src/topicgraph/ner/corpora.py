@@ -51,7 +51,7 @@ import gzip
 import json
 import os
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 Sentence = tuple[list[str], list[str]]
@@ -257,16 +257,31 @@ def _smart_type(t: str) -> str:
     return SMARTDATA_TYPES.get(t.lower().replace("_", "-"), "")
 
 
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """Map SmartData's character offsets to indexes of ``text``.
+
+    SmartData was made with Java, whose offsets count UTF-16 code units: a character outside the Basic
+    Multilingual Plane (an emoji such as U+1F621) counts two, so after one the offsets run ahead of
+    Python's string indexes.
+    """
+    if all(ord(c) <= 0xFFFF for c in text):
+        return lambda offset: offset
+    index = [i for i, c in enumerate(text) for _ in range(2 if ord(c) > 0xFFFF else 1)]
+    index.append(len(text))
+    return lambda offset: index[min(offset, len(index) - 1)]
+
+
 def read_smartdata_v3(path: str | os.PathLike) -> list[Sentence]:
     """SmartData v3 (tokenised, BIO in ``tokens[].ner``), one sentence per ``sentences`` entry."""
     out: list[Sentence] = []
     for doc in _json_docs(path):
+        text = doc["text"]["string"]
+        at = utf16_offsets(text)
         for sent in doc["sentences"]["array"]:
             toks, tags = [], []
-            text = doc["text"]["string"]
             for tok in sent["tokens"]["array"]:
                 sp = tok["span"]
-                toks.append(text[sp["start"]:sp["end"]])
+                toks.append(text[at(sp["start"]):at(sp["end"])])
                 raw = tok["ner"]["string"] if tok.get("ner") else "O"
                 if raw == "O" or "-" not in raw:
                     tags.append("O")
@@ -325,13 +340,14 @@ def read_smartdata_v1(paths: Iterable[str | os.PathLike], exclude_ids: set[str] 
             if keep is not None and _source_of(doc_json) not in keep:
                 continue
             text = doc_json["text"]["string"]
+            at = utf16_offsets(text)
             doc = nlp(text)
             spans = []
             for m in (doc_json.get("conceptMentions") or {}).get("array") or []:
                 lab = _smart_type(m["type"])
                 if not lab:
                     continue
-                sp = doc.char_span(m["span"]["start"], m["span"]["end"], label=lab,
+                sp = doc.char_span(at(m["span"]["start"]), at(m["span"]["end"]), label=lab,
                                    alignment_mode="expand")
                 if sp is not None and len(sp):
                     spans.append(sp)
@@ -380,19 +396,40 @@ def germeval_split(shared_dir=None, seed: int = GERMEVAL_SPLIT_SEED,
     return {"train": pick(train), "select": pick(select), "heldout": pick(heldout)}
 
 
-def write_germeval_heldout(out_path: str | os.PathLike, shared_dir=None, part: str = "heldout") -> Path:
-    """Write one part of the GermEval split as two-column ``token<TAB>IOB`` (for ``eval-ner``).
+#: Evaluation corpora (``topicgraph eval-ner --corpus``): the GermEval ``heldout`` and ``select``
+#: parts, and SmartData v3 dev+test (German news about companies and mobility, 458 documents; the
+#: shipped model never trains on them: v1 documents that are in v3 dev/test are left out).
+EVAL_CORPORA = ("heldout", "select", "smartdata-v3")
+
+
+def eval_sentences(name: str, shared_dir=None) -> list[Sentence]:
+    """The sentences of an evaluation corpus (:data:`EVAL_CORPORA`), mapped to the one label scheme."""
+    if name in ("heldout", "select"):
+        return germeval_split(shared_dir)[name]
+    if name not in EVAL_CORPORA:
+        raise ValueError(f"unknown evaluation corpus {name!r}; one of {', '.join(EVAL_CORPORA)}")
+    return harmonize(load_corpus(name, shared_dir))
+
+
+def write_eval_corpus(out_path: str | os.PathLike, name: str = "heldout", shared_dir=None) -> Path:
+    """Write an evaluation corpus (:func:`eval_sentences`) as two-column ``token<TAB>IOB`` (for ``eval-ner``).
 
     Writes outside the repository (the data's sentences are never committed).
     """
+    sentences = eval_sentences(name, shared_dir)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
-        for toks, tags in germeval_split(shared_dir)[part]:
+        for toks, tags in sentences:
             for t, g in zip(toks, tags):
                 f.write(f"{t}\t{g}\n")
             f.write("\n")
     return out
+
+
+def write_germeval_heldout(out_path: str | os.PathLike, shared_dir=None, part: str = "heldout") -> Path:
+    """Write one part of the GermEval split (``heldout`` or ``select``) as for :func:`write_eval_corpus`."""
+    return write_eval_corpus(out_path, part, shared_dir)
 
 
 def load_corpus(name: str, shared_dir=None) -> list[Sentence]:
