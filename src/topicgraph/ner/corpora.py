@@ -427,11 +427,6 @@ def write_eval_corpus(out_path: str | os.PathLike, name: str = "heldout", shared
     return out
 
 
-def write_germeval_heldout(out_path: str | os.PathLike, shared_dir=None, part: str = "heldout") -> Path:
-    """Write one part of the GermEval split (``heldout`` or ``select``) as for :func:`write_eval_corpus`."""
-    return write_eval_corpus(out_path, part, shared_dir)
-
-
 def load_corpus(name: str, shared_dir=None) -> list[Sentence]:
     """Load one named training corpus.
 

@@ -501,10 +501,10 @@ def main(argv=None) -> int:
     minutes = (time.time() - t0) / 60
     print(f"model: {best} ({dir_size(best) / 1e6:.1f} MB, {minutes:.1f} min)")
     if a.eval:
-        from .corpora import write_germeval_heldout
+        from .corpora import write_eval_corpus
         from .evaluate import evaluate_ner, format_report
 
-        held = write_germeval_heldout(Path(tempfile.gettempdir()) / "topicgraph-germeval-heldout.tsv", a.shared)
+        held = write_eval_corpus(Path(tempfile.gettempdir()) / "topicgraph-eval-heldout.tsv", "heldout", a.shared)
         rep = evaluate_ner(held, str(best))
         print(format_report(rep))
         if a.log:
