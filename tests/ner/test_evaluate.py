@@ -4,7 +4,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from topicgraph.ner.evaluate import evaluate_ner, format_report, read_iob_file
+from topicgraph.ner.evaluate import evaluate_ner, f1_interval, format_report, read_iob_file
 
 # Fake "model": a component that tags fixed token spans, so the scores are known.
 PRED = {
@@ -67,6 +67,22 @@ def test_germeval_format(tmp_path):
     _check(rep)
     text = format_report(rep)
     assert "overall" in text and "0.4444" in text and "words/s" in text
+    low, high = rep["overall"]["f1_interval"]
+    assert 0.0 <= low <= 4 / 9 <= high <= 1.0 and low < high  # two sentences of different quality
+    assert f"overall F1 95% interval {low:.4f} .. {high:.4f}" in text
+
+
+def test_f1_interval_resamples_sentences():
+    right, wrong = [(0, 1, "PER")], [(1, 2, "PER")]
+    # every sentence alike: every resample has the same F1
+    assert f1_interval([right] * 50, [right] * 50) == (1.0, 1.0)
+    # half the sentences right, half wrong: F1 0.5, and resampling moves it both ways
+    gold, pred = [right] * 100, [right] * 50 + [wrong] * 50
+    low, high = f1_interval(gold, pred)
+    assert 0.35 < low < 0.5 < high < 0.65
+    assert f1_interval(gold, pred) == (low, high)  # fixed seed
+    # labels outside PER/ORG/LOC are not scored
+    assert f1_interval([[(0, 1, "OTH")]] * 3, [[]] * 3) == (0.0, 0.0)
 
 
 def test_two_column_format_same_scores(tmp_path):
@@ -112,7 +128,7 @@ def test_eval_ner_cli_scores_a_named_corpus_of_the_shared_folder(tmp_path):
     result = runner.invoke(main, ["eval-ner", "--corpus", "smartdata-v3", "--shared", str(tmp_path)])
     assert result.exit_code == 0, result.output
     gold = {line.split()[0]: int(line.split()[4]) for line in result.output.splitlines()
-            if line.split() and line.split()[0] in ("PER", "ORG", "LOC", "overall")}
+            if len(line.split()) == 6 and line.split()[0] in ("PER", "ORG", "LOC", "overall")}
     assert gold == {"PER": 0, "ORG": 2, "LOC": 2, "overall": 4}  # one sentence in each split
     assert "2 sentences" in result.output
 

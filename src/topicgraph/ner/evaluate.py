@@ -89,11 +89,31 @@ def score_spans(gold: list[list[tuple[int, int, str]]], pred: list[list[tuple[in
     return {"labels": labels, "overall": _prf(*tot)}
 
 
+def f1_interval(gold: list[list[tuple[int, int, str]]], pred: list[list[tuple[int, int, str]]],
+                resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of the overall F1: sentences resampled with replacement (fixed seed)."""
+    import numpy as np
+
+    counts = np.zeros((len(gold), 3))
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        gs = {s for s in g if s[2] in LABELS}
+        ps = {s for s in p if s[2] in LABELS}
+        counts[i] = len(gs & ps), len(ps - gs), len(gs - ps)
+    if not len(counts):
+        return 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    tp, fp, fn = counts[rng.integers(0, len(counts), (resamples, len(counts)))].sum(axis=1).T
+    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(resamples), where=(2 * tp + fp + fn) > 0)
+    low, high = np.percentile(f1, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> dict:
     """Score ``nlp`` (a ``Language``, a model name/path, or ``None`` = shipped model) on ``path``.
 
     Returns ``{"labels": {PER|ORG|LOC: {precision, recall, f1, tp, fp, fn, support}},
-    "overall": {...}, "sentences", "words", "seconds", "words_per_second", "file", "model"}``.
+    "overall": {..., "f1_interval": (low, high)}, "sentences", "words", "seconds", "words_per_second",
+    "file", "model"}``; the interval is :func:`f1_interval`'s.
     """
     import spacy
     from spacy.tokens import Doc
@@ -115,6 +135,7 @@ def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> di
     gold = [bio_spans(tags) for _, tags in sents]
     pred = [[(e.start, e.end, e.label_) for e in d.ents] for d in out]
     rep = score_spans(gold, pred)
+    rep["overall"]["f1_interval"] = f1_interval(gold, pred)
     rep.update({
         "file": str(path),
         "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}",
@@ -132,6 +153,9 @@ def format_report(report: dict) -> str:
     for lab, m in rows:
         lines.append(f"{lab:<8} {m['precision']:7.4f} {m['recall']:7.4f} {m['f1']:7.4f} "
                      f"{m['tp'] + m['fn']:6d} {m['tp'] + m['fp']:6d}")
+    if "f1_interval" in report["overall"]:
+        low, high = report["overall"]["f1_interval"]
+        lines.append(f"overall F1 95% interval {low:.4f} .. {high:.4f} (bootstrap over sentences)")
     if "words" in report:
         lines.append(f"{report['sentences']} sentences, {report['words']} words, "
                      f"{report['words_per_second']:,.0f} words/s ({report.get('model', '')})")
