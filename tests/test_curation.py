@@ -163,3 +163,42 @@ def test_name_candidate_is_shown_and_accepted_as_an_entity(tmp_path):
     run(store, "curate", "apply", "--model", str(model))
     assert str(ENT.hoboken) in mentioned(store, "werk")
     assert "name candidates" not in run(store, "article", "werk")
+
+
+def test_apply_rewrites_articles_whose_sources_are_gone_with_exact_statistics(tmp_path, corpus):
+    """Articles that cannot be extracted again are rewritten in the store: their graphs and the derived
+    statistics end as a fresh ingest with the same curation would leave them."""
+    import shutil
+
+    from topicgraph.derived import stored_derived
+
+    rewritten_store, fresh_store = tmp_path / "rewritten", tmp_path / "fresh"
+    (corpus / "three.md").write_text("---\ntitle: Drei\ndate: 2025-03-03\n---\nNorthvolt und Stegra bauen mit Tesla "
+                                     "in Schweden Batterien. Northvolt liefert Zellen.\n", encoding="utf-8")
+    run(rewritten_store, "ingest", "--model", "none", str(corpus))
+    assert str(ENT.tesla) in mentioned(rewritten_store, "two")
+    run(rewritten_store, "curate", "merge", "ent:northvolt", "ent:stegra", "--by", "Ben", "--why", "test merge")
+    run(rewritten_store, "curate", "reject", "ent:tesla", "--by", "Ben", "--why", "test rejection")
+    gone = tmp_path / "gone"
+    shutil.move(corpus, gone)
+    out = run(rewritten_store, "curate", "apply", "--model", "none")
+    assert "0 article(s) re-extracted, 3 rewritten in place" in out
+    shutil.move(gone, corpus)
+
+    one, two, three = (mentioned(rewritten_store, a) for a in ("one", "two", "three"))
+    assert str(ENT.northvolt) not in one | three and str(ENT.stegra) in one & three
+    assert str(ENT.tesla) not in two | three
+
+    fresh_store.mkdir()
+    shutil.copy(rewritten_store / "curation.toml", fresh_store / "curation.toml")
+    run(fresh_store, "ingest", "--model", "none", str(corpus))
+    stores = [open_store(rewritten_store), open_store(fresh_store)]
+    try:
+        derived = [stored_derived(s) for s in stores]
+        co_mentioned = stores[0].query(
+            "SELECT ?pair WHERE { GRAPH tgg:derived { ?pair a tg:CoMention ; tg:entity ent:stegra } }").rows
+    finally:
+        for s in stores:
+            s.close()
+    assert derived[0] == derived[1]
+    assert len(co_mentioned) == len({r[0] for r in co_mentioned}) >= 1

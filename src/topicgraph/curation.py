@@ -23,11 +23,12 @@ try:
     import tomllib
 except ImportError:  # Python 3.10
     import tomli as tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .kb import KnowledgeBase, default_kb
 from .model import EntityType
@@ -291,22 +292,51 @@ def write_curation_graph(store, kb: KnowledgeBase) -> None:
     store.replace_graph(CURATION_GRAPH, list(kb.provenance) if kb.provenance is not None else [])
 
 
-def rewrite_store(store, kb: KnowledgeBase) -> None:
-    """Apply merges and rejections to the stored article graphs by SPARQL (for articles whose
-    source files are gone and cannot be re-extracted); idempotent."""
-    outside = "FILTER(?g != tgg:kb && ?g != tgg:curation)"
-    for old in kb.redirects:
-        new = kb.resolve(old)
-        if new is None:
+#: Predicates that describe an entity in an article graph (graph.entity_triples): a merged entity's go.
+_DESCRIPTION = frozenset({RDF.type, SKOS.prefLabel, RDFS.label, SKOS.altLabel, OWL.sameAs, TG.discoveredBy})
+
+
+def curated_triples(triples: Iterable[tuple], replaced: dict[URIRef, URIRef], rejected: set[URIRef]) -> list[tuple]:
+    """An article graph with merges (``replaced``: old IRI -> IRI kept) and rejections applied: a merged
+    entity's description goes and every other triple of it refers to the entity kept; a rejected
+    entity's triples and its mention nodes go."""
+    triples = list(triples)
+    dropped = {s for s, p, o in triples if p == TG.refersTo and o in rejected}
+    out: dict[tuple, None] = {}
+    for s, p, o in triples:
+        if s in dropped or o in dropped or s in rejected or o in rejected:
             continue
-        store.update(f"DELETE {{ GRAPH ?g {{ <{old}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{old}> ?p ?o }} {outside} }}")
-        store.update(f"DELETE {{ GRAPH ?g {{ ?s ?p <{old}> }} }} INSERT {{ GRAPH ?g {{ ?s ?p <{new}> }} }} "
-                     f"WHERE {{ GRAPH ?g {{ ?s ?p <{old}> }} {outside} }}")
-    for iri in kb.rejected:
-        store.update(f"DELETE {{ GRAPH ?g {{ ?a tg:hasMention ?m . ?m ?p ?o }} }} "
-                     f"WHERE {{ GRAPH ?g {{ ?m tg:refersTo <{iri}> ; ?p ?o . ?a tg:hasMention ?m }} {outside} }}")
-        store.update(f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} {outside} }}")
-        store.update(f"DELETE {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} {outside} }}")
+        if s in replaced:
+            if p in _DESCRIPTION:
+                continue
+            s = replaced[s]
+        out[(s, p, replaced.get(o, o))] = None
+    return list(out)
+
+
+def rewrite_store(store, kb: KnowledgeBase, article_ids: Iterable[str]) -> list[str]:
+    """Apply merges and rejections to the stored graphs of articles whose source files are gone (they
+    cannot be extracted again): each article's graph and the derived statistics it changes in one
+    transaction, as at ingest. Returns the ids of the articles changed."""
+    from .derived import rewrite_update
+    from .namespaces import article_graph_iri
+
+    replaced = {URIRef(old): URIRef(new) for old in kb.redirects if (new := kb.resolve(old)) and new != old}
+    rejected = {URIRef(iri) for iri in kb.rejected}
+    changed: list[str] = []
+    if not replaced and not rejected:
+        return changed
+    for article_id in article_ids:
+        graph = article_graph_iri(article_id)
+        triples = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+        rewritten = curated_triples(triples, replaced, rejected)
+        if set(rewritten) == set(triples):
+            continue
+        kept = {o for _s, p, o in rewritten if p == TG.refersTo}
+        entities = [e for e in (kb.get(str(iri)) for iri in kept & set(replaced.values())) if e is not None]
+        store.replace_graph(graph, rewritten, also=rewrite_update(store, article_id, rewritten, entities))
+        changed.append(article_id)
+    return changed
 
 
 @dataclass
@@ -318,10 +348,13 @@ class ApplyReport:
 
 def apply_to_store(store, store_dir: Path | None, model: str | None = None) -> ApplyReport:
     """Re-apply the curation to the whole store: re-extract every article whose source file is
-    still readable with the curated knowledge base, and rewrite the others by SPARQL."""
+    still readable with the curated knowledge base, and rewrite the others in place (:func:`rewrite_store`)."""
     from .ingest import ingest
     from .nlp import Extractor
 
+    from .derived import check_layout
+
+    check_layout(store)
     kb = curated_kb(store_dir)
     report = ApplyReport(changes=len(read_changes(curation_path(store_dir))) if store_dir else 0)
     rows = store.query("SELECT ?id ?path WHERE { ?a tg:articleId ?id . OPTIONAL { ?a tg:sourcePath ?path } }").rows
@@ -335,6 +368,10 @@ def apply_to_store(store, store_dir: Path | None, model: str | None = None) -> A
 
         load_kb_graph(store, kb.graph)
         write_curation_graph(store, kb)
-    rewrite_store(store, kb)
+    rewritten = rewrite_store(store, kb, stale)
+    if rewritten:
+        from .related import refresh_related
+
+        refresh_related(store, rewritten, kb=kb)
     report.rewritten = len(stale)
     return report

@@ -35,12 +35,12 @@ from itertools import combinations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from .model import Extraction
+from .model import Entity, Extraction
 from .namespaces import (
     DERIVED_GRAPH, TG, article_graph_iri, article_iri, comention_iri, count_level_iri, entity_category_iri,
     entity_month_iri,
 )
-from .store import Store, StoreError
+from .store import OxigraphStore, Store, StoreError
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 # DefinedNamespace attribute access is slow: look the terms up once.
@@ -304,14 +304,17 @@ def canonical_types(described: Iterable[Triple]) -> dict[str, URIRef]:
 
 def entity_description(extraction: Extraction) -> Iterator[Triple]:
     """Type and display label of each entity of an article, for the derived graph."""
-    for iri in sorted({m.entity_iri for m in extraction.mentions}):
-        entity = extraction.entities.get(iri)
-        if entity is None:
-            continue
+    mentioned = sorted({m.entity_iri for m in extraction.mentions})
+    return describe_entities(extraction.entities[iri] for iri in mentioned if iri in extraction.entities)
+
+
+def describe_entities(entities: Iterable[Entity]) -> Iterator[Triple]:
+    """Type and display label of each entity, for the derived graph."""
+    for entity in entities:
         if entity.type.value not in _TYPE_CLASSES:
             _TYPE_CLASSES[entity.type.value] = TG[entity.type.value]
-        yield URIRef(iri), RDF.type, _TYPE_CLASSES[entity.type.value]
-        yield URIRef(iri), SKOS.prefLabel, Literal(entity.label)
+        yield URIRef(entity.iri), RDF.type, _TYPE_CLASSES[entity.type.value]
+        yield URIRef(entity.iri), SKOS.prefLabel, Literal(entity.label)
 
 
 @dataclass
@@ -539,6 +542,17 @@ def article_update(store: Store, extraction: Extraction) -> DerivedUpdate:
     """The update that brings the statistics from the stored version of the article to ``extraction``."""
     old = stored_contribution(store, extraction.article.id)
     return _update(store, old, Contribution.of_extraction(extraction), list(entity_description(extraction)))
+
+
+def rewrite_update(store: Store, article_id: str, triples: Iterable[Triple],
+                   entities: Iterable[Entity] = ()) -> DerivedUpdate:
+    """The update that brings the statistics from the stored version of the article to its graph
+    ``triples`` rewritten in place (curation of an article that cannot be extracted again);
+    ``entities``: descriptions of the entities the rewritten graph may mention for the first time."""
+    rewritten = OxigraphStore(None)
+    rewritten.replace_graph(article_graph_iri(article_id), triples)
+    return _update(store, stored_contribution(store, article_id), stored_contribution(rewritten, article_id),
+                   list(describe_entities(entities)))
 
 
 def removal_update(store: Store, article_id: str) -> DerivedUpdate:
