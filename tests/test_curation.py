@@ -202,3 +202,25 @@ def test_apply_rewrites_articles_whose_sources_are_gone_with_exact_statistics(tm
             s.close()
     assert derived[0] == derived[1]
     assert len(co_mentioned) == len({r[0] for r in co_mentioned}) >= 1
+
+
+def test_curated_triples_merge_follows_relations_and_reject_drops_mentions():
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    from topicgraph.curation import curated_triples
+    from topicgraph.namespaces import TG
+
+    old, kept, rejected, other = ENT.northvolt, ENT.stegra, ENT.tesla, ENT["redwood-energy"]
+    article, m1, m2 = URIRef("urn:a"), URIRef("urn:a#m1"), URIRef("urn:a#m2")
+    triples = [
+        (old, RDF.type, TG.Organization), (old, SKOS.prefLabel, Literal("Northvolt")),  # its description goes
+        (old, TG.partnerOf, other), (other, TG.partnerOf, old),  # its relations follow it
+        (article, TG.mentions, old), (article, TG.hasMention, m1), (m1, TG.refersTo, old),
+        (article, TG.mentions, rejected), (article, TG.hasMention, m2), (m2, TG.refersTo, rejected),
+        (m2, TG.surfaceForm, Literal("Tesla")), (rejected, TG.partnerOf, other),
+    ]
+    assert set(curated_triples(triples, {old: kept}, {rejected})) == {
+        (kept, TG.partnerOf, other), (other, TG.partnerOf, kept),
+        (article, TG.mentions, kept), (article, TG.hasMention, m1), (m1, TG.refersTo, kept),
+    }
