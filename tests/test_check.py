@@ -62,3 +62,28 @@ def test_check_command_exits_1_and_prints_violations(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(main, ["--store", str(store_dir), "check"])
     assert result.exit_code == 1
     assert "violation: art:kaputt (tg:articleId): an article has exactly one non-empty tg:articleId" in result.stdout
+
+
+def test_check_recounts_the_derived_statistics(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--store", str(store_dir), "ingest", str(SAMPLE), "--model", "none"]).exit_code == 0
+    store = open_store(store_dir)
+    try:  # a count drifts: Tesla's article count, and a second count on one co-mention node
+        tesla = int(store.query("SELECT ?n WHERE { GRAPH tgg:derived { ent:tesla tg:articleCount ?n } }").rows[0][0])
+        store.update(f"DELETE {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount ?n }} }} "
+                     f"INSERT {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount {tesla + 1} }} }} "
+                     f"WHERE {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount ?n }} }}")
+        store.update("INSERT { GRAPH tgg:derived { ?p tg:articleCount 99 } } WHERE { "
+                     "{ SELECT ?p WHERE { GRAPH tgg:derived { ?p a tg:CoMention ; tg:entity ent:tesla } } LIMIT 1 } }")
+    finally:
+        store.close()
+    result = runner.invoke(main, ["--store", str(store_dir), "check"])
+    assert result.exit_code == 1
+    found = [line for line in result.stdout.splitlines() if "derived count disagrees" in line]
+    assert len(found) == 2, result.stdout
+    assert any(line.startswith("violation: ent:tesla (tg:articleCount)") and
+               f"stored {tesla + 1}, recounted {tesla}" in line for line in found)
+    assert any(", 99, recounted" in line or "stored 99," in line for line in found)
+    skipped = runner.invoke(main, ["--store", str(store_dir), "check", "--no-counts"])
+    assert skipped.exit_code == 0 and "derived count" not in skipped.stdout

@@ -476,12 +476,14 @@ def curate_apply(ctx, model) -> None:
 @click.option("--shapes", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
 @click.option("--max-shown", default=50, show_default=True, help="Print at most this many violations and warnings each.")
+@click.option("--counts/--no-counts", default=True, show_default=True,
+              help="Also recount the derived statistics from the article graphs.")
 @click.pass_context
-def check(ctx, shapes, max_shown) -> None:
-    """Validate the store against the SHACL shapes; exit 1 if there are violations."""
+def check(ctx, shapes, max_shown, counts) -> None:
+    """Validate the store against the SHACL shapes (and recount the derived statistics); exit 1 if there are violations."""
     from .integrity import SHAPES_FILE, check_store
 
-    report = check_store(_store(ctx), shapes or SHAPES_FILE)
+    report = check_store(_store(ctx), shapes or SHAPES_FILE, counts=counts)
     click.echo(f"checked {report.articles} articles, {report.mentions} mentions, {report.entities} entities: "
                f"{len(report.violations)} violations, {len(report.warnings)} warnings")
     for label, findings in (("violation", report.violations), ("warning", report.warnings)):

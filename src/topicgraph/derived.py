@@ -133,27 +133,63 @@ def check_layout(store: Store) -> None:
                          "build it anew: ingest the archive into a new store")
 
 
+#: The rows of an article graph that its contribution is made of (``GRAPH`` filled in by the callers).
+_CONTRIBUTION_ROWS = (
+    "?a a tg:Article ; tg:articleId ?id ."
+    " OPTIONAL { ?a tg:hasMention ?m . ?m tg:refersTo ?e . OPTIONAL { ?m tg:sentenceIndex ?s } }"
+    " OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a tg:category ?cat }")
+
+
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:
     """The contribution of the article as it is in the store now (None if it is not there)."""
     g = article_graph_iri(article_id)
-    rows = store.query(
-        f"SELECT ?e ?s ?date ?cat WHERE {{ GRAPH <{g}> {{ ?a a tg:Article ."
-        f" OPTIONAL {{ ?a tg:hasMention ?m . ?m tg:refersTo ?e . OPTIONAL {{ ?m tg:sentenceIndex ?s }} }}"
-        f" OPTIONAL {{ ?a dcterms:date ?date }} OPTIONAL {{ ?a tg:category ?cat }} }} }}").rows
-    if not rows:
-        return None
-    entities: set[str] = set()
-    sentences: dict[int, set[str]] = {}
-    day, categories = "", set()
-    for e, s, date, cat in rows:
-        if e is not None:
-            entities.add(str(e))
-            sentences.setdefault(int(s) if s is not None else 0, set()).add(str(e))
-        if date is not None:
-            day = str(date)
-        if cat is not None:
-            categories.add(str(cat))
-    return Contribution._build(article_id, entities, sentences, day, tuple(categories))
+    rows = store.query(f"SELECT ?id ?e ?s ?date ?cat WHERE {{ GRAPH <{g}> {{ {_CONTRIBUTION_ROWS} }} }}").rows
+    return next(_contributions(rows), None)
+
+
+def stored_contributions(store: Store) -> Iterator[Contribution]:
+    """The contribution of every article in the store (one query; for checks)."""
+    rows = store.query(f"SELECT ?id ?e ?s ?date ?cat WHERE {{ GRAPH ?g {{ {_CONTRIBUTION_ROWS} }} }}").rows
+    return _contributions(rows)
+
+
+def _contributions(rows) -> Iterator[Contribution]:
+    by_article: dict[str, list] = {}
+    for row in rows:
+        by_article.setdefault(str(row[0]), []).append(row[1:])
+    for article_id, article_rows in by_article.items():
+        entities: set[str] = set()
+        sentences: dict[int, set[str]] = {}
+        day, categories = "", set()
+        for e, s, date, cat in article_rows:
+            if e is not None:
+                entities.add(str(e))
+                sentences.setdefault(int(s) if s is not None else 0, set()).add(str(e))
+            if date is not None:
+                day = str(date)
+            if cat is not None:
+                categories.add(str(cat))
+        yield Contribution._build(article_id, entities, sentences, day, tuple(categories))
+
+
+def count_mismatches(store: Store) -> list[tuple[URIRef, URIRef, tuple[int, ...], int]]:
+    """The counts of the derived graph that a recount of the stored article graphs does not confirm:
+    ``(node, count predicate, stored values, recounted value)``; empty when they agree."""
+    total: Counter = Counter()
+    for contribution in stored_contributions(store):
+        total.update(contribution.counts())
+    expected = {(_node(k), _count_predicate(k)): v for k, v in total.items() if v > 0}
+    rows = store.query(f"SELECT ?n ?p ?c WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?n ?p ?c "
+                       f"FILTER(?p IN ({_ARTICLES}, {_SENTENCES})) }} }}").rows
+    stored: dict[tuple, list[int]] = {}
+    for node, predicate, count in rows:
+        stored.setdefault((node, predicate), []).append(int(count))
+    out = []
+    for key in sorted(expected.keys() | stored.keys()):
+        values = tuple(sorted(stored.get(key, [])))
+        if values != ((expected[key],) if key in expected else ()):
+            out.append((key[0], key[1], values, expected.get(key, 0)))
+    return out
 
 
 @lru_cache(maxsize=1 << 16)  # a key's node is asked for several times in a row (structure, count, level)

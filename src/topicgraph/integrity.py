@@ -1,4 +1,5 @@
-"""Integrity check: validate the store against ``ontology/shapes.ttl`` (SHACL, with pyshacl)."""
+"""Integrity check: validate the store against ``ontology/shapes.ttl`` (SHACL, with pyshacl) and recount the
+derived statistics from the article graphs."""
 
 from __future__ import annotations
 
@@ -99,10 +100,27 @@ def validate_graph(data: Graph, shapes_file: Path = SHAPES_FILE) -> list[Finding
     return sorted(findings, key=lambda f: (f.warning, f.focus, f.path, f.message))
 
 
-def check_store(store: Store, shapes_file: Path = SHAPES_FILE) -> CheckReport:
-    """Validate the union of the store's graphs (its shaped subset) against the SHACL shapes."""
-    counts = store.query(COUNTS_QUERY).rows[0]
+def count_findings(store: Store) -> list[Finding]:
+    """A violation for each count of the derived statistics (tgg:derived) that a recount of the stored
+    article graphs does not confirm (:func:`topicgraph.derived.count_mismatches`)."""
+    from .derived import count_mismatches
+
+    names = Graph()
+    for prefix, ns in PREFIXES.items():
+        names.bind(prefix, str(ns), replace=True)
+    return [Finding(focus=_short(node, names), path=_short(predicate, names),
+                    message="derived count disagrees with the article graphs",
+                    value=f"stored {', '.join(map(str, stored)) or 'nothing'}, recounted {recounted}")
+            for node, predicate, stored, recounted in count_mismatches(store)]
+
+
+def check_store(store: Store, shapes_file: Path = SHAPES_FILE, counts: bool = True) -> CheckReport:
+    """Validate the union of the store's graphs (its shaped subset) against the SHACL shapes and, with
+    ``counts``, recount the derived statistics."""
+    totals = store.query(COUNTS_QUERY).rows[0]
     data = store.query(SUBSET_QUERY).graph or Graph()
-    report = CheckReport(*(int(c.toPython()) if c is not None else 0 for c in counts))
+    report = CheckReport(*(int(c.toPython()) if c is not None else 0 for c in totals))
     report.findings = validate_graph(data, shapes_file)
+    if counts:
+        report.findings += count_findings(store)
     return report
