@@ -341,6 +341,9 @@ def rewrite_store(store, kb: KnowledgeBase, article_ids: Iterable[str]) -> list[
 
 @dataclass
 class ApplyReport:
+    """What ``curate apply`` did: articles extracted again, articles (whose files are gone) rewritten
+    in the store because a change touched them, and the number of changes."""
+
     reextracted: int = 0
     rewritten: int = 0
     changes: int = 0
@@ -373,5 +376,5 @@ def apply_to_store(store, store_dir: Path | None, model: str | None = None) -> A
         from .related import refresh_related
 
         refresh_related(store, rewritten, kb=kb)
-    report.rewritten = len(stale)
+    report.rewritten = len(rewritten)
     return report
