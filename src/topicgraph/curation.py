@@ -352,10 +352,9 @@ class ApplyReport:
 def apply_to_store(store, store_dir: Path | None, model: str | None = None) -> ApplyReport:
     """Re-apply the curation to the whole store: re-extract every article whose source file is
     still readable with the curated knowledge base, and rewrite the others in place (:func:`rewrite_store`)."""
+    from .derived import check_layout
     from .ingest import ingest
     from .nlp import Extractor
-
-    from .derived import check_layout
 
     check_layout(store)
     kb = curated_kb(store_dir)

@@ -71,6 +71,14 @@ class CheckReport:
         return not self.violations
 
 
+def _prefixed() -> Graph:
+    """An empty graph that knows the project's prefixes (for short names of terms)."""
+    names = Graph()
+    for prefix, ns in PREFIXES.items():
+        names.bind(prefix, str(ns), replace=True)
+    return names
+
+
 def _short(term: object, graph: Graph) -> str:
     if term is None:
         return ""
@@ -83,9 +91,7 @@ def validate_graph(data: Graph, shapes_file: Path = SHAPES_FILE) -> list[Finding
     """SHACL findings for one rdflib graph (no inference; the class hierarchy must be in ``data``)."""
     shapes = Graph().parse(shapes_file, format="turtle")
     _conforms, results, _text = validate(data, shacl_graph=shapes, inference="none", advanced=False)
-    names = Graph()
-    for prefix, ns in PREFIXES.items():
-        names.bind(prefix, str(ns), replace=True)
+    names = _prefixed()
     findings = []
     for result in results.subjects(SH.resultSeverity, None):
         severity = results.value(result, SH.resultSeverity)
@@ -105,9 +111,7 @@ def count_findings(store: Store) -> list[Finding]:
     article graphs does not confirm (:func:`topicgraph.derived.count_mismatches`)."""
     from .derived import count_mismatches
 
-    names = Graph()
-    for prefix, ns in PREFIXES.items():
-        names.bind(prefix, str(ns), replace=True)
+    names = _prefixed()
     return [Finding(focus=_short(node, names), path=_short(predicate, names),
                     message="derived count disagrees with the article graphs",
                     value=f"stored {', '.join(map(str, stored)) or 'nothing'}, recounted {recounted}")
