@@ -72,12 +72,16 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
 
 
+def _scored_spans(gold: list[list[tuple[int, int, str]]], pred: list[list[tuple[int, int, str]]]):
+    """Per sentence, the sets of gold and predicted spans whose label is scored (PER/ORG/LOC)."""
+    for g, p in zip(gold, pred):
+        yield {s for s in g if s[2] in LABELS}, {s for s in p if s[2] in LABELS}
+
+
 def score_spans(gold: list[list[tuple[int, int, str]]], pred: list[list[tuple[int, int, str]]]) -> dict:
     """Per-label and overall (micro) P/R/F1 from per-sentence span lists."""
     counts = {lab: [0, 0, 0] for lab in LABELS}
-    for g, p in zip(gold, pred):
-        gs = {s for s in g if s[2] in counts}
-        ps = {s for s in p if s[2] in counts}
+    for gs, ps in _scored_spans(gold, pred):
         for s in gs & ps:
             counts[s[2]][0] += 1
         for s in ps - gs:
@@ -94,11 +98,8 @@ def f1_interval(gold: list[list[tuple[int, int, str]]], pred: list[list[tuple[in
     """95 % bootstrap interval of the overall F1: sentences resampled with replacement (fixed seed)."""
     import numpy as np
 
-    counts = np.zeros((len(gold), 3))
-    for i, (g, p) in enumerate(zip(gold, pred)):
-        gs = {s for s in g if s[2] in LABELS}
-        ps = {s for s in p if s[2] in LABELS}
-        counts[i] = len(gs & ps), len(ps - gs), len(gs - ps)
+    counts = np.array([(len(gs & ps), len(ps - gs), len(gs - ps)) for gs, ps in _scored_spans(gold, pred)],
+                      dtype=float).reshape(-1, 3)
     if not len(counts):
         return 0.0, 0.0
     rng = np.random.default_rng(seed)
