@@ -4,7 +4,7 @@
     python benchmarks/explore_browser.py --nodes 500 --nodes 20000
     python benchmarks/explore_browser.py --screenshot data/explorer.png   # demo sample corpus
 
-Graphs come from ``topicgraph.synthetic`` (Zipf entity popularity) written to an in-memory
+Graphs come from ``topicgraph.evaluation.synthetic`` (Zipf entity popularity) written to an in-memory
 Oxigraph store, so the numbers include the real store -> graph -> page path. "ready" is the
 browser's time from navigation start to the first drawn frame of the final layout (positions come
 from Python, physics is off, so the first frame is the stable layout); "redraw" is the median
@@ -23,9 +23,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from topicgraph.explore import ExploreOptions, build_graph, render_html, select_graph
-from topicgraph.graph import article_graph
+from topicgraph.graph.article import article_graph
 from topicgraph.store import OxigraphStore
-from topicgraph.synthetic import generate_extractions
+from topicgraph.evaluation.synthetic import generate_extractions
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
@@ -74,7 +74,7 @@ def measure(browser, path: Path, redraws: int = 5) -> dict:
 def screenshot(output: Path) -> None:
     """The demo sample corpus in the explorer, one entity selected, as a small PNG."""
     from topicgraph.demo import sample_corpus
-    from topicgraph.ingest import ingest
+    from topicgraph.pipeline.ingest import ingest
 
     store = OxigraphStore(None)
     ingest([sample_corpus()], store)

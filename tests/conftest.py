@@ -41,7 +41,7 @@ def extractor():
 @pytest.fixture(scope="session", params=["oxigraph", "memory"])
 def sample_store(request, tmp_path_factory, extractor):
     """The sample corpus ingested into each backend."""
-    from topicgraph.ingest import ingest
+    from topicgraph.pipeline.ingest import ingest
     from topicgraph.store import open_store
 
     spec = str(tmp_path_factory.mktemp("store")) if request.param == "oxigraph" else "memory"

@@ -16,7 +16,7 @@ from topicgraph.cli import main
 from topicgraph.explore import (
     ExploreOptions, build_graph, co_mention_counts, layout, render_html, safe_url, select_graph, write_explorer,
 )
-from topicgraph.graph import article_graph
+from topicgraph.graph.article import article_graph
 from topicgraph.model import Article, Entity, EntityType, Extraction, Mention, Method
 from topicgraph.namespaces import entity_iri
 from topicgraph.store import open_store

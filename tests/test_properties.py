@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from topicgraph.graph import article_graph
+from topicgraph.graph.article import article_graph
 from topicgraph.model import Article, SourceProblem
 from topicgraph.nlp import Extractor
 from topicgraph.sources import decode_bytes, read_file, repair_text, SourceError

@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 from rdflib import Literal
 
-from topicgraph.derived import derived_quads, stored_derived
-from topicgraph.ingest import store_extraction
+from topicgraph.store.derived import derived_quads, stored_derived
+from topicgraph.pipeline.ingest import store_extraction
 from topicgraph.query import QueryError, inline_bindings, list_named_queries, run_named_query
 from topicgraph.store import OxigraphStore, RdflibStore
-from topicgraph.synthetic import CATEGORIES, generate_extractions
+from topicgraph.evaluation.synthetic import CATEGORIES, generate_extractions
 
 INJECTIONS = [
     '" } UNION { ?entity ?p ?o } #',

@@ -12,11 +12,11 @@ import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from topicgraph.bench import consistent
-from topicgraph.ingest import store_extraction
+from topicgraph.evaluation.bench import consistent
+from topicgraph.pipeline.ingest import store_extraction
 from topicgraph.serve import ServeConfig, choose_type, is_loopback, is_update, serve_in_thread, uses_service
 from topicgraph.store import OxigraphStore, RemoteSparqlStore
-from topicgraph.synthetic import generate_extractions
+from topicgraph.evaluation.synthetic import generate_extractions
 
 pytestmark = pytest.mark.server
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from topicgraph.cli import main
-from topicgraph.kb import default_kb
+from topicgraph.knowledge.kb import default_kb
 from topicgraph.model import Article
 from topicgraph.namespaces import TECH
 from topicgraph.terms import discover

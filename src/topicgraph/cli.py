@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import traceback
@@ -10,11 +11,10 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import TopicgraphError
 
-ERRORS_SHOWN_AS_ONE_LINE = (
-    "StoreError", "StoreLocked", "QueryError", "CorpusError", "ExportError", "UnknownArticle", "SourceError",
-    "OSError", "ValueError", "CurationError", "GoldError",
-)
+#: Failures shown as their one-line message (anything else also names its class).
+ERRORS_SHOWN_AS_ONE_LINE = (TopicgraphError, OSError, ValueError)
 
 
 class TopicgraphGroup(click.Group):
@@ -31,7 +31,7 @@ class TopicgraphGroup(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            message = str(exc) if type(exc).__name__ in ERRORS_SHOWN_AS_ONE_LINE or isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+            message = str(exc) if isinstance(exc, ERRORS_SHOWN_AS_ONE_LINE) else f"{type(exc).__name__}: {exc}"
             raise click.ClickException(message.splitlines()[0] if message else type(exc).__name__) from None
 
 
@@ -81,34 +81,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .curation import curated_kb
-    from .ingest import bulk_ingest, is_new_store
-    from .ingest import ingest as run_ingest
-    from .locking import store_write_lock
-    from .nlp import Extractor
-    from .store import store_directory
+    from .pipeline.run import ingest_archive
+    from .store import StoreLocked, store_directory
 
-    directory = store_directory(ctx.obj["store_spec"])
-    if bulk is None:
-        bulk = directory is not None and is_new_store(directory)
-    if bulk and directory is None:
+    if bulk and store_directory(ctx.obj["store_spec"]) is None:
         raise click.UsageError("--bulk builds an on-disk store: pass --store DIR (not memory or a URL)")
-    # taken before the store is opened and released after it is closed (click closes in reverse order)
-    ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph ingest"))
-    kb = curated_kb(directory)
-    if bulk:
-        click.echo(f"{directory}: bulk load (one pass; the store is swapped in when complete)", err=True)
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
-        extractor = Extractor(kb, model=model, n_process=n_process)
-        if bulk:
-            report = bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size,
-                                 on_article=lambda _id: progress.advance(task))
-        else:
-            report = run_ingest(paths, _store(ctx), extractor=extractor, force=force, batch_size=batch_size,
-                                on_article=lambda _id: progress.advance(task))
+        try:
+            report = ingest_archive(paths, ctx.obj["store_spec"], model=model, bulk=bulk, force=force, wait=wait,
+                                    batch_size=batch_size, n_process=n_process,
+                                    on_article=lambda _id: progress.advance(task),
+                                    on_bulk=lambda directory: console.print(
+                                        f"{directory}: bulk load (one pass; the store is swapped in when complete)",
+                                        markup=False, highlight=False))
+        except StoreLocked as exc:
+            raise click.ClickException(f"{exc} (--wait SECONDS)") from None
     click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
                f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
     for problem in report.warnings:
@@ -198,10 +188,10 @@ def article(ctx, article_id) -> None:
 @click.pass_context
 def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
     """Suggest related articles, each with the shared entities (and terms) that made it."""
-    from .related import parse_since, store_suggestions, suggest_related
+    from .related import store_suggestions, suggest_related
 
     store = _store(ctx)
-    suggestions = suggest_related(store, article_id, k=k, method=method, since=parse_since(since),
+    suggestions = suggest_related(store, article_id, k=k, method=method, since=_parse_since(since),
                                   same_language=same_language)
     if store_results:
         store_suggestions(store, {article_id: suggestions}, method)
@@ -283,7 +273,7 @@ def demo(ctx, output) -> None:
 def eval_entities(gold, corpus, model, errors) -> None:
     """Precision, recall and F1 of linked entities against a gold file (article_id<TAB>iri)."""
     from .demo import sample_corpus
-    from .evaluate import evaluate_entities
+    from .evaluation.entities import evaluate_entities
     from .nlp import Extractor
 
     report = evaluate_entities(gold, list(corpus) or [sample_corpus()], Extractor(model=model))
@@ -296,7 +286,7 @@ def eval_entities(gold, corpus, model, errors) -> None:
 @click.option("--to", "high", default=100, show_default=True, help="Highest threshold.")
 def eval_names(pairs, low, high) -> None:
     """Sweep the near-duplicate name threshold over labelled pairs (name_a<TAB>name_b<TAB>0|1)."""
-    from .evaluate import format_sweep, read_name_pairs, sweep_name_threshold
+    from .evaluation.entities import format_sweep, read_name_pairs, sweep_name_threshold
     from .nlp.linking import FUZZY_THRESHOLD
 
     click.echo(format_sweep(sweep_name_threshold(read_name_pairs(pairs), range(low, high + 1))))
@@ -311,7 +301,7 @@ def eval_names(pairs, low, high) -> None:
 @click.pass_context
 def terms(ctx, candidates, top, min_articles, fmt) -> None:
     """Candidate technologies and topics discovered in the stored corpus (accept with `curate accept`)."""
-    from .curation import curated_kb
+    from .knowledge.curation import curated_kb
     from .store import store_directory
     from .terms import candidate_terms
 
@@ -331,6 +321,16 @@ def curate() -> None:
     """Editorial curation: edit <store>/curation.toml (applied at every ingest)."""
 
 
+def _parse_since(value: str | None) -> dt.date | None:
+    """``--since YYYY-MM-DD`` -> date."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--since {value!r}: expected a date YYYY-MM-DD") from None
+
+
 def _curation_target(ctx: click.Context):
     from .store import store_directory
 
@@ -341,27 +341,12 @@ def _curation_target(ctx: click.Context):
 
 
 def _record(ctx: click.Context, action: str, value: str, by: str, why: str, **extra: str) -> None:
-    from .curation import Change, add_change, curation_path, entity_facts, now
-    from .kb import default_kb
-    from .query import resolve_entity
+    from .curate import record_change
+    from .knowledge.curation import curation_path
 
     directory = _curation_target(ctx)
-    store = _store(ctx)
-    kb = default_kb()
-    entity = str(resolve_entity(store, value)) if action != "accept" else value
-    facts: dict[str, str] = {}
-    if action in {"rename", "alias", "pin-type"} and kb.get(entity) is None:
-        label, etype = entity_facts(store, entity, kb)
-        facts = {"label": label, "type": etype}
-    if action == "merge":
-        extra["into"] = str(resolve_entity(store, extra["into"]))
-        if kb.get(extra["into"]) is None:
-            facts["label"], facts["type"] = entity_facts(store, extra["into"], kb)
-        if kb.get(entity) is None:
-            facts["alias"] = entity_facts(store, entity, kb)[0]
-    change = Change(action=action, entity=entity, by=by, why=why, when=now(), **{**facts, **extra})
-    add_change(curation_path(directory), change)
-    click.echo(f"{action}: {entity}" + (f" -> {change.into}" if change.into else "")
+    change = record_change(_store(ctx), directory, action, value, by, why, **extra)
+    click.echo(f"{action}: {change.entity}" + (f" -> {change.into}" if change.into else "")
                + f"  (recorded in {curation_path(directory)}; run `topicgraph curate apply` to update the store)")
 
 
@@ -436,7 +421,7 @@ def curate_pin_type(ctx, entity, type_name, by, why) -> None:
 def curate_accept(ctx, term, broader, label_en, type_name, by, why) -> None:
     """Accept a candidate term (see `topicgraph terms --candidates`) as a technology concept, or a name
     candidate as an entity (--type)."""
-    from .curation import new_concept_iri
+    from .knowledge.curation import new_concept_iri
     from .query import QueryError, expand_curie
 
     extra = {"label": term, "label_en": label_en, "type": type_name}
@@ -452,7 +437,7 @@ def curate_accept(ctx, term, broader, label_en, type_name, by, why) -> None:
 @click.pass_context
 def curate_list(ctx) -> None:
     """Show the recorded changes."""
-    from .curation import curation_path, read_changes
+    from .knowledge.curation import curation_path, read_changes
 
     for n, c in enumerate(read_changes(curation_path(_curation_target(ctx))), 1):
         what = " ".join(x for x in (c.into and f"into={c.into}", c.label and f"label={c.label!r}",
@@ -462,12 +447,15 @@ def curate_list(ctx) -> None:
 
 @curate.command("apply")
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline used to re-extract.")
+@click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+              help="If another writer holds the store, wait this long for it before giving up.")
 @click.pass_context
-def curate_apply(ctx, model) -> None:
+def curate_apply(ctx, model, wait) -> None:
     """Re-apply the curation to the whole store (re-extract articles whose files exist, rewrite the rest)."""
-    from .curation import apply_to_store
+    from .pipeline.run import apply_curation
 
-    report = apply_to_store(_store(ctx), _curation_target(ctx), model=model)
+    _curation_target(ctx)
+    report = apply_curation(ctx.obj["store_spec"], model=model, wait=wait)
     click.echo(f"curation: {report.changes} change(s) applied; {report.reextracted} article(s) re-extracted, "
                f"{report.rewritten} rewritten in place")
 
@@ -511,7 +499,7 @@ def check(ctx, shapes, max_shown, counts) -> None:
 def train_ner_command(output, shared, corpora, max_sentences, max_steps, seed, with_vectors, with_filter,
                       with_finetune) -> None:
     """Train the German NER with spaCy (checked-in config.cfg, fixed seed)."""
-    from .ner.train import parse_corpora, train_ner
+    from .nlp.ner.train import parse_corpora, train_ner
 
     best = train_ner(output, shared, parse_corpora(corpora), max_sentences, seed, max_steps,
                      vectors=None if with_vectors else False, ner_filter=None if with_filter else False,
@@ -531,8 +519,8 @@ def eval_ner_command(file, heldout, corpus, shared, model) -> None:
     """Precision/recall/F1 per label (exact spans) on GermEval-format or token<TAB>IOB files."""
     import tempfile
 
-    from .ner.corpora import write_eval_corpus
-    from .ner.evaluate import evaluate_ner, format_report
+    from .nlp.ner.corpora import write_eval_corpus
+    from .nlp.ner.evaluate import evaluate_ner, format_report
 
     if heldout:
         if corpus not in (None, "heldout"):
@@ -590,7 +578,7 @@ def bench() -> None:
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the stores go (default: a temporary directory).")
 def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdir) -> None:
     """Bulk load rates and p50 per named query: embedded Oxigraph next to rdflib in memory."""
-    from .bench import run_query_bench
+    from .evaluation.bench import run_query_bench
 
     run_query_bench(articles, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
                     workdir=workdir, echo=click.echo)
@@ -603,7 +591,7 @@ def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdi
 @click.option("--seconds", default=60.0, show_default=True, help="Stop after this long at the latest.")
 def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
     """The endpoint on loopback under concurrent queries while articles are ingested through it."""
-    from .bench import run_soak
+    from .evaluation.bench import run_soak
 
     run_soak(articles, clients=clients, queries_per_client=queries_per_client, seconds=seconds, echo=click.echo)
 
@@ -618,7 +606,7 @@ def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
 def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) -> None:
     """Articles and words per second: bare nlp.pipe (1 and N processes), the Extractor and ingest, on the same
     German articles (PATHS: article files/folders or a 'label;text' CSV; default: the bundled sample)."""
-    from .ner_bench import BenchInputError, bench_ner
+    from .evaluation.bench_ner import BenchInputError, bench_ner
 
     try:
         report = bench_ner(paths or None, model=model, n_process=n_process, batch_size=batch_size, repeat=repeat,
@@ -636,7 +624,7 @@ def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) 
 @click.option("--seed", default=0, show_default=True, help="Seed of the tuning/test split.")
 def eval_related(corpus, k, model, seed) -> None:
     """Precision@k of each related-article method on a corpus with category labels (CSV or folder)."""
-    from .related_eval import evaluate_related
+    from .evaluation.related import evaluate_related
 
     report = evaluate_related(corpus, k=k, model=model, seed=seed, echo=lambda m: click.echo(m, err=True))
     for line in report.lines():
@@ -650,7 +638,7 @@ def eval_related(corpus, k, model, seed) -> None:
               help="Methods to time (default: all).")
 def bench_related_command(n_articles, k, methods) -> None:
     """Bulk top-k for every article of a synthetic corpus, one-article latency and memory."""
-    from .related_bench import bench_related
+    from .evaluation.bench_related import bench_related
 
     report = bench_related(n_articles, k, methods or ("entities", "graph", "text", "blend"),
                            echo=lambda m: click.echo(m, err=True))

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from .explore import write_explorer
-from .ingest import IngestReport, ingest
+from .pipeline.ingest import IngestReport, ingest
 from .query import format_result, run_named_query
 from .related import suggest_related
 from .store import Store

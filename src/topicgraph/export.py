@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
+from .errors import TopicgraphError
 from .namespaces import PREFIXES
 from .store import Store
 
 FORMATS = {"nquads": "nquads", "trig": "trig", "turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
 
 
-class ExportError(ValueError):
+class ExportError(TopicgraphError, ValueError):
     pass
 
 

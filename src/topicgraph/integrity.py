@@ -10,7 +10,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from .kb import ONTOLOGY_DIR
+from .knowledge.kb import ONTOLOGY_DIR
 from .namespaces import PREFIXES
 from .store import Store
 
@@ -108,8 +108,8 @@ def validate_graph(data: Graph, shapes_file: Path = SHAPES_FILE) -> list[Finding
 
 def count_findings(store: Store) -> list[Finding]:
     """A violation for each count of the derived statistics (tgg:derived) that a recount of the stored
-    article graphs does not confirm (:func:`topicgraph.derived.count_mismatches`)."""
-    from .derived import count_mismatches
+    article graphs does not confirm (:func:`topicgraph.store.derived.count_mismatches`)."""
+    from .store.derived import count_mismatches
 
     names = _prefixed()
     return [Finding(focus=_short(node, names), path=_short(predicate, names),

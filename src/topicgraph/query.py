@@ -15,15 +15,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .namespaces import PREFIXES, TG, article_iri
-from .store import QueryResult, Store
+from .store import QueryError, QueryResult, Store, first_line
 
 _HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*)$")
 TYPE_NAMES = ("Organization", "Person", "Place", "Technology", "Article")
 PARAM_KINDS = {"entity", "iri", "string", "integer", "date", "article", "type"}
-
-
-class QueryError(ValueError):
-    """A query or a parameter that cannot be run; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -193,12 +189,8 @@ def run_query(store: Store, sparql: str, bindings: dict[str, Node] | None = None
     """Run SPARQL text with optional bound variables; syntax errors become QueryError."""
     try:
         return store.query(inline_bindings(sparql, bindings or {}))
-    except (SyntaxError, ValueError) as exc:
-        raise QueryError(f"SPARQL error: {str(exc).splitlines()[0] if str(exc) else exc}") from None
-    except Exception as exc:
-        if type(exc).__name__ in {"ParseException", "ParseError", "QueryEvaluationError"}:
-            raise QueryError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
-        raise
+    except QueryError as exc:
+        raise QueryError(f"SPARQL error: {first_line(exc)}") from None
 
 
 def read_query_file(path: Path) -> str:

@@ -300,12 +300,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except TimeoutError:
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE,
                                f"query timed out after {config.timeout:g} s (server limit)") from None
-        except (SyntaxError, ValueError) as exc:
+        except (SyntaxError, ValueError) as exc:  # QueryError: what each store maps its engine's errors into
             raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL error: {_first_line(exc)}") from None
-        except Exception as exc:
-            if type(exc).__name__ in {"ParseException", "ParseError", "QueryEvaluationError", "QueryError"}:
-                raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL error: {_first_line(exc)}") from None
-            raise
         params = parse_qs(urlsplit(self.path).query)
         accept = self.headers.get("Accept")
         if "format" in params and params["format"][0] in FORMAT_ALIASES:

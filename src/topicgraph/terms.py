@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .kb import KnowledgeBase
+from .knowledge.kb import KnowledgeBase
 from .model import Article
 from .nlp.gazetteer import Gazetteer
 from .nlp.normalize import name_key

@@ -30,7 +30,7 @@ def test_worker_processes_use_the_extractors_own_knowledge_base() -> None:
     from rdflib import Literal
     from rdflib.namespace import SKOS
 
-    from topicgraph.kb import KnowledgeBase, default_kb
+    from topicgraph.knowledge.kb import KnowledgeBase, default_kb
     from topicgraph.model import Article
     from topicgraph.namespaces import ENT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import spacy
 
-from topicgraph.kb import default_kb
+from topicgraph.knowledge.kb import default_kb
 from topicgraph.nlp.gazetteer import CONFIDENCE_EXACT, CONFIDENCE_INFLECTED, Gazetteer
 from topicgraph.nlp.normalize import split_pieces
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..kb import KnowledgeBase, default_kb
+from ..knowledge.kb import KnowledgeBase, default_kb
 from ..model import Article, Entity, Extraction
 from .linking import EntityLinker
 from .relations import RelationExtractor

@@ -10,7 +10,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..kb import KnowledgeBase, default_kb
+from ..knowledge.kb import KnowledgeBase, default_kb
 from ..model import EntityType
 from .normalize import Piece, genitive_base, is_case_sensitive, split_pieces, stem
 

@@ -10,10 +10,10 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
-from ..kb import KnowledgeBase
+from ..knowledge.kb import KnowledgeBase
 from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
-from ..ner.names import load_name_lexicon
+from .ner.names import load_name_lexicon
 from .gazetteer import Gazetteer, doc_matches
 from .normalize import comparable_name, genitive_base, name_key
 

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from . import gazetteer as _gazetteer  # noqa: F401  (registers the "topicgraph_gazetteer" factory)
-from ..ner import filter as _ner_filter  # noqa: F401  (registers "topicgraph_ner_filter", used by the shipped model)
+from .ner import filter as _ner_filter  # noqa: F401  (registers "topicgraph_ner_filter", used by the shipped model)
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ NO_MODEL = "none"
 def shipped_model_path() -> Path | None:
     """The German NER pipeline shipped with the package, if present."""
     try:
-        from ..ner import SHIPPED_MODEL_PATH
+        from .ner import SHIPPED_MODEL_PATH
     except ImportError:
         return None
     path = Path(SHIPPED_MODEL_PATH)

@@ -1,0 +1,245 @@
+"""Ingest: files -> Articles -> Extractions -> one named graph per article in the store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..graph import article_graph
+from ..knowledge.kb import KnowledgeBase, default_kb
+from ..model import Article, Extraction, SourceProblem
+from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
+from ..nlp import Extractor
+from ..related import load_all_related, refresh_related
+from ..sources import read_articles
+from ..store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
+from ..store.derived import DerivedTotals, article_update, check_layout
+from ..store.entities import stored_new_entities, write_curation_graph
+
+ProgressCallback = Callable[[str], None]
+#: Errors that mean an article's data cannot be stored (the store itself is fine).
+_DATA_ERRORS = (SyntaxError, ValueError, UnicodeError)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+    warnings: list[SourceProblem] = field(default_factory=list)
+    mentions: int = 0
+    triples: int = 0
+    entities: set[str] = field(default_factory=set)
+    related: int = 0
+
+    @property
+    def written(self) -> list[str]:
+        return self.added + self.updated
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def stored_hashes(store: Store) -> dict[str, str]:
+    """Content hash of every article in the store, by article id."""
+    result = store.query("SELECT ?id ?hash WHERE { ?a tg:articleId ?id ; tg:contentHash ?hash }")
+    return {str(i): str(h) for i, h in result.rows}
+
+
+def is_new_store(directory: Path) -> bool:
+    """True if no on-disk store exists in ``directory`` yet (``topicgraph ingest`` then loads it in bulk)."""
+    return not (Path(directory) / OXIGRAPH_DIR).exists()
+
+
+def store_extraction(store: Store, extraction: Extraction) -> int:
+    """Write one article's graph and update the derived statistics, in one transaction; returns the triple count."""
+    graph, triples = article_graph(extraction)
+    store.replace_graph(graph, triples, also=article_update(store, extraction))
+    return len(triples)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    extractor: Extractor | None = None,
+    kb: KnowledgeBase | None = None,
+    force: bool = False,
+    batch_size: int = 16,
+    on_article: ProgressCallback | None = None,
+    related_k: int | None = 10,
+) -> IngestReport:
+    """Read, extract and store every article under ``paths``; unchanged articles are skipped.
+
+    The caller holds the store's write lock: :func:`topicgraph.pipeline.run.ingest_archive` (what
+    ``topicgraph.ingest`` and the command line call) takes it.
+
+    The derived statistics (derived.py) of the entities an article touches are updated in the same
+    transaction as its graph.
+
+    Each article is written in one transaction, so an interrupted run never leaves half an
+    article; a bad file or article is reported and the others go on. Afterwards the stored
+    related-article suggestions (``related_k`` per article; ``None``: skip) of the written
+    articles and of those they affect are recomputed.
+    """
+    kb = kb or (extractor.kb if extractor else default_kb())
+    extractor = extractor or Extractor(kb)
+    report = IngestReport()
+    check_layout(store)
+    load_kb_graph(store, kb.graph)
+    write_curation_graph(store, kb)
+    extractor.remember(stored_new_entities(store))
+    known = stored_hashes(store)
+    per_call = extractor.articles_per_call(batch_size)
+    for batch in _article_batches(paths, report, known, force, per_call, on_article):
+        for extraction in _extract_batch(extractor, batch, report, batch_size):
+            try:
+                triples = store_extraction(store, extraction)
+            except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
+                _cannot_store(report, extraction, exc)
+                continue
+            _record(report, extraction, triples, extraction.article.id in known, on_article)
+    _refresh_related(store, report, related_k, kb)
+    return report
+
+
+def bulk_ingest(
+    paths: Iterable[str | Path],
+    directory: Path,
+    extractor: Extractor | None = None,
+    kb: KnowledgeBase | None = None,
+    batch_size: int = 16,
+    on_article: ProgressCallback | None = None,
+    related_k: int | None = 10,
+) -> IngestReport:
+    """Build the store in ``directory`` from ``paths`` in one pass with Oxigraph's bulk loader.
+
+    For a first load of an archive: the derived statistics are counted once at the end instead of
+    being updated article by article, and nothing goes through transactions, so it is several times
+    faster than :func:`ingest`. The store must hold no articles yet (StoreError otherwise). All is
+    written into a new database beside the store's, which replaces it only when complete: an
+    interrupted or failed run leaves the store as it was. Bad files and articles are reported and
+    skipped as in :func:`ingest`; the caller holds the write lock, as for :func:`ingest`.
+    """
+    kb = kb or (extractor.kb if extractor else default_kb())
+    extractor = extractor or Extractor(kb)
+    database, partial = directory / OXIGRAPH_DIR, directory / f"{OXIGRAPH_DIR}.partial"
+    if database.exists():
+        existing = OxigraphStore(database)
+        try:
+            count = len(stored_hashes(existing))
+        finally:
+            existing.close()
+        if count:
+            raise StoreError(f"{directory}: the store already holds {count} articles; a bulk load only builds "
+                             "a new store (an incremental ingest, bulk=False, adds to this one)")
+    shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted bulk load
+    report = IngestReport()
+    totals = DerivedTotals()
+
+    def quads() -> Iterator[ox.Quad]:
+        for s, p, o in kb.graph:
+            yield ox_quad(s, p, o, KB_GRAPH)
+        for s, p, o in (kb.provenance if kb.provenance is not None else ()):
+            yield ox_quad(s, p, o, CURATION_GRAPH)
+        per_call = extractor.articles_per_call(batch_size)
+        for batch in _article_batches(paths, report, {}, True, per_call, on_article):
+            for extraction in _extract_batch(extractor, batch, report, batch_size):
+                graph, triples = article_graph(extraction)
+                try:
+                    converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
+                except _DATA_ERRORS as exc:
+                    _cannot_store(report, extraction, exc)
+                    continue
+                yield from converted
+                totals.add(extraction)
+                _record(report, extraction, len(converted), False, on_article)
+        for s, p, o in totals.triples():
+            yield ox_quad(s, p, o, DERIVED_GRAPH)
+
+    store = OxigraphStore(partial)
+    try:
+        store.bulk_load_ox(quads())
+        if related_k and report.written:
+            report.related = load_all_related(store, k=related_k, kb=kb)
+        store.optimize()
+    except BaseException:
+        store.close()
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    store.close()
+    shutil.rmtree(database, ignore_errors=True)  # it held no articles
+    partial.rename(database)
+    return report
+
+
+def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: dict[str, str], force: bool,
+                     batch_size: int, on_article: ProgressCallback | None) -> Iterator[list[Article]]:
+    """The articles to extract, in batches; problems, duplicate ids and unchanged articles go to ``report``."""
+    seen: dict[str, str] = {}
+    pending: list[Article] = []
+    for item in read_articles(paths):
+        if isinstance(item, SourceProblem):
+            (report.warnings if item.is_warning else report.problems).append(item)
+            continue
+        if item.id in seen:
+            report.problems.append(SourceProblem(
+                Path(item.source_path), f"duplicate article id {item.id!r} (first read from {seen[item.id]}); skipped"))
+            continue
+        seen[item.id] = item.source_path
+        if not force and known.get(item.id) == item.content_hash:
+            report.unchanged.append(item.id)
+            if on_article:
+                on_article(item.id)
+            continue
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def _extract_batch(extractor: Extractor, articles: list[Article], report: IngestReport,
+                   batch_size: int) -> list[Extraction]:
+    """Extract a batch; if it fails, one article at a time, so one bad article never loses the others."""
+    try:
+        return list(extractor.extract_all(articles, batch_size=batch_size))
+    except Exception:
+        extractions = []
+        for article in articles:
+            try:
+                extractions.append(extractor.extract(article))
+            except Exception as exc:
+                report.problems.append(SourceProblem(
+                    Path(article.source_path), f"extraction failed for {article.id!r}: {exc}"))
+        return extractions
+
+
+def _cannot_store(report: IngestReport, extraction: Extraction, exc: Exception) -> None:
+    article = extraction.article
+    report.problems.append(SourceProblem(
+        Path(article.source_path), f"cannot store {article.id!r}: {type(exc).__name__}: {exc}"))
+
+
+def _record(report: IngestReport, extraction: Extraction, triples: int, updated: bool,
+            on_article: ProgressCallback | None) -> None:
+    article = extraction.article
+    (report.updated if updated else report.added).append(article.id)
+    report.mentions += len(extraction.mentions)
+    report.triples += triples
+    report.entities.update(m.entity_iri for m in extraction.mentions)
+    if on_article:
+        on_article(article.id)
+
+
+def _refresh_related(store: Store, report: IngestReport, related_k: int | None, kb: KnowledgeBase) -> None:
+    if related_k and report.written:
+        report.related = refresh_related(store, report.written, k=related_k, kb=kb)

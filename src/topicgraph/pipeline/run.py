@@ -1,0 +1,74 @@
+"""The writers' entry points: each takes the store's write lock, builds the curated knowledge base and
+chooses how to write. The command line calls these; so can any Python program."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..knowledge.curation import curated_kb
+from ..nlp import Extractor
+from ..store import Store, StoreError, open_store, store_directory
+from ..store.locking import store_write_lock, writer_directory
+from .curate import ApplyReport, apply_to_store
+from .ingest import IngestReport, ProgressCallback, bulk_ingest, ingest, is_new_store
+
+
+def ingest_archive(
+    paths: Iterable[str | Path],
+    store: Store | str | Path | None = None,
+    *,
+    model: str | None = None,
+    bulk: bool | None = None,
+    force: bool = False,
+    wait: float = 0.0,
+    batch_size: int = 16,
+    n_process: int = 1,
+    on_article: ProgressCallback | None = None,
+    on_bulk: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into ``store`` under its write lock, with the curated knowledge base.
+
+    ``store``: a store directory (default ``./.topicgraph``), ``"memory"``, a SPARQL server URL, or a store
+    already open (it stays open; an on-disk one is locked through its directory).
+
+    ``bulk``: build a new on-disk store in one pass (default: when the store does not exist yet);
+    ``model``: the spaCy pipeline whose NER is merged (``"none"``: gazetteer only); ``wait``: seconds to
+    wait for another writer before StoreLocked; ``n_process``: processes running the spaCy pipeline;
+    ``on_article``: called with each article id done; ``on_bulk``: called with the directory when a bulk
+    load starts (the lock held).
+    """
+    paths = list(paths)
+    if not isinstance(store, (str, Path, type(None))):
+        with store_write_lock(writer_directory(store), wait=wait, command="topicgraph ingest"):
+            extractor = Extractor(curated_kb(writer_directory(store)), model=model, n_process=n_process)
+            return ingest(paths, store, extractor=extractor, force=force, batch_size=batch_size,
+                          on_article=on_article)
+    directory = store_directory(store)
+    if bulk is None:
+        bulk = directory is not None and is_new_store(directory)
+    if bulk and directory is None:
+        raise StoreError("a bulk load builds an on-disk store: give a store directory (not memory or a URL)")
+    with store_write_lock(directory, wait=wait, command="topicgraph ingest"):
+        extractor = Extractor(curated_kb(directory), model=model, n_process=n_process)
+        if bulk:
+            if on_bulk:
+                on_bulk(directory)
+            return bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size, on_article=on_article)
+        opened = open_store(store)
+        try:
+            return ingest(paths, opened, extractor=extractor, force=force, batch_size=batch_size,
+                          on_article=on_article)
+        finally:
+            opened.close()
+
+
+def apply_curation(store: str | Path | None = None, *, model: str | None = None, wait: float = 0.0) -> ApplyReport:
+    """Apply the store's curation file to everything stored (``topicgraph curate apply``), under its write lock."""
+    directory = store_directory(store)
+    with store_write_lock(directory, wait=wait, command="topicgraph curate apply"):
+        opened = open_store(store)
+        try:
+            return apply_to_store(opened, directory, model=model)
+        finally:
+            opened.close()

@@ -1,0 +1,612 @@
+"""Derived statistics kept in their own named graph, so the named queries stay fast on large archives.
+
+The article graphs are the truth; ``tgg:derived`` holds what is computed from them:
+
+- per entity: ``tg:articleCount``, its type and one display label (German, else untagged, else English);
+- per pair of entities (``tg:CoMention``, one node per unordered pair, both entities its ``tg:entity``):
+  articles and sentences mentioning both;
+- per entity and month (``tg:EntityMonth``, ``tg:monthOf``; month ``""`` for undated articles): the
+  number of articles and a sort key of each (``tg:articleKey``: date, tab, id);
+- per entity: its 100 newest articles (``?article tg:latestOf ?entity``), found at ingest from the
+  keys of its newest months only;
+- per entity and category (``tg:EntityCategory``): articles;
+- count levels (``tg:CountLevel``): the count nodes of one entity's co-mentions with one type of entity
+  (a pair node is in one level of each of its two entities),
+  of one entity type, or of one category, whose ``tg:articleCount`` lies in ``[2^(level/4), 2^((level+1)/4))``.
+  The levels that can hold a top-k member (fewer than k members in higher levels) are marked
+  ``tg:topOf`` their anchor (and ``tg:topOfType`` for an entity's co-mentions per type), so a top-k
+  query sorts a few members instead of every count;
+- ``tg:ArticleWithoutEntities``: the articles in which no entity was found.
+
+Everything here is a function of the current set of article graphs (:func:`derived_quads` computes
+it from scratch). Ingest keeps it up to date in the same update request that replaces an article's
+graph (:func:`article_update`): the old article's contribution is subtracted and the new one added,
+the counts it changes are read first so that nodes move between levels, and nothing is ever recounted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..model import Entity, Extraction
+from ..namespaces import (
+    DERIVED_GRAPH, TG, article_graph_iri, article_iri, comention_iri, count_level_iri, entity_category_iri,
+    entity_month_iri,
+)
+from .base import CountUpdate, Store, StoreError
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+# DefinedNamespace attribute access is slow: look the terms up once.
+_T_COMENTION, _T_MONTHNODE, _T_CATNODE, _T_LEVEL = TG.CoMention, TG.EntityMonth, TG.EntityCategory, TG.CountLevel
+_T_NO_ENTITIES, _T_ENTITY = TG.ArticleWithoutEntities, TG.Entity
+_P_ENTITY, _P_MONTH, _P_CAT, _P_MONTH_OF = TG.entity, TG.month, TG.category, TG.monthOf
+_P_ARTICLES, _P_SENTENCES, _P_MEMBERS = TG.articleCount, TG.sentenceCount, TG.memberCount
+_P_KEY, _P_LEVEL, _P_MEMBER = TG.articleKey, TG.level, TG.member
+_P_LATEST, _P_TOP, _P_TOP_TYPE = TG.latestOf, TG.topOf, TG.topOfType
+_P_LEVEL_ENTITY, _P_CO_TYPE, _P_LEVEL_TYPE, _P_LEVEL_CAT = TG.levelEntity, TG.coType, TG.levelType, TG.levelCategory
+_TYPE_CLASSES: dict[str, URIRef] = {}
+#: Language preference of display labels: German, then untagged, then English.
+LABEL_LANGUAGES = ("de", "", "en")
+#: Count keys whose nodes are grouped into levels.
+_LEVELLED = {"entity", "pair", "category"}
+#: The LIMITs of the named queries that read the marks (queries/*.rq).
+RECENT_K, COMENTION_K, TYPE_K, CATEGORY_K = 100, 50, 100, 25
+
+
+def level_of(count: int) -> int:
+    """The level of a count: ``floor(4 * log2(count))``, four levels per doubling (counts below 1 have none)."""
+    return (count ** 4).bit_length() - 1
+
+
+@dataclass
+class Contribution:
+    """What one article adds to the statistics."""
+
+    article: str = ""
+    article_id: str = ""
+    date: str = ""
+    entities: set[str] = field(default_factory=set)
+    pair_sentences: Counter = field(default_factory=Counter)  # (e1, e2), e1 < e2 -> sentences with both
+    month: str | None = None
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def of_extraction(cls, extraction: Extraction) -> "Contribution":
+        sentences: dict[int, set[str]] = {}
+        for m in extraction.mentions:
+            sentences.setdefault(m.sentence, set()).add(m.entity_iri)
+        article = extraction.article
+        return cls._build(article.id, {m.entity_iri for m in extraction.mentions}, sentences,
+                          article.date.isoformat() if article.date else "", tuple(article.categories))
+
+    @classmethod
+    def _build(cls, article_id: str, entities: set[str], sentences: dict[int, set[str]], date: str,
+               categories: tuple[str, ...]) -> "Contribution":
+        pairs: Counter = Counter()
+        for members in sentences.values():
+            for a, b in combinations(sorted(members), 2):
+                pairs[(a, b)] += 1
+        for a, b in combinations(sorted(entities), 2):
+            pairs.setdefault((a, b), 0)
+        return cls(str(article_iri(article_id)), article_id, date[:10], set(entities), pairs, date[:7] or None,
+                   tuple(sorted(set(categories))))
+
+    @classmethod
+    def of_triples(cls, triples: Iterable[Triple]) -> "Contribution | None":
+        """The contribution of an article graph given as triples (None if they hold no article)."""
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        article = next(graph.subjects(RDF.type, TG.Article), None)
+        if article is None:
+            return None
+        entities: set[str] = set()
+        sentences: dict[int, set[str]] = {}
+        for mention in graph.objects(article, TG.hasMention):
+            entity = graph.value(mention, TG.refersTo)
+            if entity is None:
+                continue
+            sentence = graph.value(mention, TG.sentenceIndex)
+            entities.add(str(entity))
+            sentences.setdefault(int(sentence) if sentence is not None else 0, set()).add(str(entity))
+        date = graph.value(article, DCTERMS.date)
+        return cls._build(str(graph.value(article, TG.articleId)), entities, sentences,
+                          str(date) if date is not None else "",
+                          tuple({str(c) for c in graph.objects(article, TG.category)}))
+
+    def counts(self) -> Counter:
+        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` with ``e1 < e2`` (articles and sentences),
+        ``("month", e, month)``, ``("category", e, category)``."""
+        c: Counter = Counter()
+        month = self.month or ""
+        for e in self.entities:
+            c[("entity", e)] += 1
+            c[("month", e, month)] += 1
+            for category in self.categories:
+                c[("category", e, category)] += 1
+        for (a, b), n in self.pair_sentences.items():
+            c[("pair", a, b)] += 1
+            c[("pairsent", a, b)] += n
+        return c
+
+    def key_facts(self) -> set[tuple[str, str, str]]:
+        """(entity, month, article key) for each entity of the article."""
+        month, key = self.month or "", f"{self.date}\t{self.article_id}"
+        return {(e, month, key) for e in self.entities}
+
+    def facts(self) -> set[Triple]:
+        """Triples that hold while this article is stored: its keys in the month nodes, or its marker."""
+        if not self.entities:
+            return {(URIRef(self.article), RDF.type, _T_NO_ENTITIES)}
+        return {(entity_month_iri(e, m), _P_KEY, Literal(k)) for e, m, k in self.key_facts()}
+
+
+def check_layout(store: Store) -> None:
+    """StoreError if the store's derived graph has the earlier layout (one co-mention node per ordered
+    pair, with ``tg:coEntity``): its counts cannot be updated, the store has to be built anew."""
+    if store.query(f"ASK {{ GRAPH <{DERIVED_GRAPH}> {{ ?pair tg:coEntity ?other }} }}").boolean:
+        raise StoreError("the store's derived statistics have an earlier layout (ordered co-mention pairs); "
+                         "build it anew: ingest the archive into a new store")
+
+
+#: The rows of an article graph that its contribution is made of (``GRAPH`` filled in by the callers).
+_CONTRIBUTION_ROWS = (
+    "?a a tg:Article ; tg:articleId ?id ."
+    " OPTIONAL { ?a tg:hasMention ?m . ?m tg:refersTo ?e . OPTIONAL { ?m tg:sentenceIndex ?s } }"
+    " OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a tg:category ?cat }")
+
+
+def stored_contribution(store: Store, article_id: str) -> Contribution | None:
+    """The contribution of the article as it is in the store now (None if it is not there)."""
+    g = article_graph_iri(article_id)
+    rows = store.query(f"SELECT ?id ?e ?s ?date ?cat WHERE {{ GRAPH <{g}> {{ {_CONTRIBUTION_ROWS} }} }}").rows
+    return next(_contributions(rows), None)
+
+
+def stored_contributions(store: Store) -> Iterator[Contribution]:
+    """The contribution of every article in the store (one query; for checks)."""
+    rows = store.query(f"SELECT ?id ?e ?s ?date ?cat WHERE {{ GRAPH ?g {{ {_CONTRIBUTION_ROWS} }} }}").rows
+    return _contributions(rows)
+
+
+def _contributions(rows) -> Iterator[Contribution]:
+    by_article: dict[str, list] = {}
+    for row in rows:
+        by_article.setdefault(str(row[0]), []).append(row[1:])
+    for article_id, article_rows in by_article.items():
+        entities: set[str] = set()
+        sentences: dict[int, set[str]] = {}
+        day, categories = "", set()
+        for e, s, date, cat in article_rows:
+            if e is not None:
+                entities.add(str(e))
+                sentences.setdefault(int(s) if s is not None else 0, set()).add(str(e))
+            if date is not None:
+                day = str(date)
+            if cat is not None:
+                categories.add(str(cat))
+        yield Contribution._build(article_id, entities, sentences, day, tuple(categories))
+
+
+def count_mismatches(store: Store) -> list[tuple[URIRef, URIRef, tuple[int, ...], int]]:
+    """The counts of the derived graph that a recount of the stored article graphs does not confirm:
+    ``(node, count predicate, stored values, recounted value)``; empty when they agree."""
+    total: Counter = Counter()
+    for contribution in stored_contributions(store):
+        total.update(contribution.counts())
+    expected = {(_node(k), _count_predicate(k)): v for k, v in total.items() if v > 0}
+    rows = store.query(f"SELECT ?n ?p ?c WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?n ?p ?c "
+                       f"FILTER(?p IN ({_ARTICLES}, {_SENTENCES})) }} }}").rows
+    stored: dict[tuple, list[int]] = {}
+    for node, predicate, count in rows:
+        stored.setdefault((node, predicate), []).append(int(count))
+    out = []
+    for key in sorted(expected.keys() | stored.keys()):
+        values = tuple(sorted(stored.get(key, [])))
+        if values != ((expected[key],) if key in expected else ()):
+            out.append((key[0], key[1], values, expected.get(key, 0)))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)  # a key's node is asked for several times in a row (structure, count, level)
+def _node(key: tuple) -> URIRef:
+    kind = key[0]
+    if kind == "entity":
+        return URIRef(key[1])
+    if kind in ("pair", "pairsent"):
+        return comention_iri(key[1], key[2])
+    if kind == "month":
+        return entity_month_iri(key[1], key[2])
+    if kind == "category":
+        return entity_category_iri(key[1], key[2])
+    return count_level_iri(*key)  # level keys: ("pairlevel", e, type, n), ("typelevel", type, n), ("catlevel", c, n)
+
+
+def _structure(key: tuple) -> Iterator[Triple]:
+    """Triples that identify a statistic node (written once, idempotent)."""
+    kind, node = key[0], _node(key)
+    if kind == "pair":
+        yield node, RDF.type, _T_COMENTION
+        yield node, _P_ENTITY, URIRef(key[1])
+        yield node, _P_ENTITY, URIRef(key[2])
+    elif kind == "month":
+        yield node, RDF.type, _T_MONTHNODE
+        yield node, _P_MONTH_OF, URIRef(key[1])
+        yield node, _P_MONTH, Literal(key[2])
+    elif kind == "category":
+        yield node, RDF.type, _T_CATNODE
+        yield node, _P_ENTITY, URIRef(key[1])
+        yield node, _P_CAT, Literal(key[2])
+    elif kind.endswith("level"):
+        yield node, RDF.type, _T_LEVEL
+        yield node, _P_LEVEL, _count(key[-1])
+        if kind == "pairlevel":
+            yield node, _P_LEVEL_ENTITY, URIRef(key[1])
+            yield node, _P_CO_TYPE, key[2]
+        elif kind == "typelevel":
+            yield node, _P_LEVEL_TYPE, key[1]
+        else:
+            yield node, _P_LEVEL_CAT, Literal(key[1])
+
+
+@lru_cache(maxsize=1 << 12)
+def _count(value: int) -> Literal:
+    """A count as an ``xsd:integer`` literal (counts repeat: made once each)."""
+    return Literal(value, datatype=XSD.integer)
+
+
+def _count_predicate(key: tuple) -> URIRef:
+    kind = key[0]
+    if kind == "pairsent":
+        return _P_SENTENCES
+    return _P_MEMBERS if kind.endswith("level") else _P_ARTICLES
+
+
+def _level_keys(key: tuple, count: int, types: dict[str, URIRef]) -> tuple[tuple, ...]:
+    """The levels a count node with ``count`` belongs to: a pair is in one level of each of its entities
+    (with the other's type), an entity in one of its type, a category count in one of the category."""
+    if count <= 0:
+        return ()
+    kind = key[0]
+    if kind == "pair":
+        _, a, b = key
+        n = level_of(count)
+        return ("pairlevel", a, types.get(b, _T_ENTITY), n), ("pairlevel", b, types.get(a, _T_ENTITY), n)
+    if kind == "entity":
+        t = types.get(key[1])
+        return (("typelevel", t, level_of(count)),) if t is not None else ()
+    if kind == "category":
+        return (("catlevel", key[2], level_of(count)),)
+    return ()
+
+
+def marks(counts: dict[tuple, int]) -> set[Triple]:
+    """The ``tg:topOf``/``tg:topOfType`` marks implied by level counts.
+
+    ``counts`` maps level keys to member counts; it must hold every level of an anchor whose marks
+    are wanted (missing: none).
+    """
+    groups: dict[tuple, list[tuple]] = {}
+    for key, n in counts.items():
+        if n <= 0:
+            continue
+        kind = key[0]
+        if kind == "pairlevel":
+            groups.setdefault((COMENTION_K, _P_TOP, URIRef(key[1])), []).append((key[3], key, n))
+            groups.setdefault((TYPE_K, _P_TOP_TYPE, URIRef(key[1]), key[2]), []).append((key[3], key, n))
+        elif kind == "typelevel":
+            groups.setdefault((TYPE_K, _P_TOP, key[1]), []).append((key[2], key, n))
+        elif kind == "catlevel":
+            groups.setdefault((CATEGORY_K, _P_TOP, Literal(key[1])), []).append((key[2], key, n))
+    out: set[Triple] = set()
+    for (k, predicate, anchor, *_), items in groups.items():
+        per_rank: Counter = Counter()
+        for rank, _key, n in items:
+            per_rank[rank] += n
+        higher, above = 0, {}
+        for rank in sorted(per_rank, reverse=True):
+            above[rank] = higher
+            higher += per_rank[rank]
+        out.update((_node(key), predicate, anchor) for rank, key, _n in items if above[rank] < k)
+    return out
+
+
+def recent_months(counts: dict[tuple, int]) -> set[tuple]:
+    """Month keys that can hold one of their entity's RECENT_K newest articles (fewer in newer months)."""
+    per_entity: dict[str, list[tuple]] = {}
+    for key, n in counts.items():
+        if key[0] == "month" and n > 0:
+            per_entity.setdefault(key[1], []).append(key)
+    out = set()
+    for keys in per_entity.values():
+        newer = 0
+        for key in sorted(keys, key=lambda k: k[2], reverse=True):  # "" (undated) is the oldest
+            if newer >= RECENT_K:
+                break
+            out.add(key)
+            newer += counts[key]
+    return out
+
+
+def latest(keys: Iterable[tuple[str, str]]) -> set[Triple]:
+    """``tg:latestOf`` marks: the RECENT_K newest articles (date descending, then id) of each entity.
+
+    ``keys``: (entity, article key) for every article key of the entity's recent months.
+    """
+    per_entity: dict[str, list[str]] = {}
+    for entity, key in keys:
+        per_entity.setdefault(entity, []).append(key)
+    out: set[Triple] = set()
+    for entity, values in per_entity.items():
+        values.sort(key=lambda k: k.split("\t", 1)[1])
+        values.sort(key=lambda k: k.split("\t", 1)[0], reverse=True)
+        anchor = URIRef(entity)
+        out.update((article_iri(k.split("\t", 1)[1]), _P_LATEST, anchor) for k in values[:RECENT_K])
+    return out
+
+
+def canonical_types(described: Iterable[Triple]) -> dict[str, URIRef]:
+    """Entity -> type class used for levels: the smallest IRI among its described types."""
+    types: dict[str, URIRef] = {}
+    for s, p, o in described:
+        if p == RDF.type and (str(s) not in types or str(o) < str(types[str(s)])):
+            types[str(s)] = o
+    return types
+
+
+def entity_description(extraction: Extraction) -> Iterator[Triple]:
+    """Type and display label of each entity of an article, for the derived graph."""
+    mentioned = sorted({m.entity_iri for m in extraction.mentions})
+    return describe_entities(extraction.entities[iri] for iri in mentioned if iri in extraction.entities)
+
+
+def describe_entities(entities: Iterable[Entity]) -> Iterator[Triple]:
+    """Type and display label of each entity, for the derived graph."""
+    for entity in entities:
+        if entity.type.value not in _TYPE_CLASSES:
+            _TYPE_CLASSES[entity.type.value] = TG[entity.type.value]
+        yield URIRef(entity.iri), RDF.type, _TYPE_CLASSES[entity.type.value]
+        yield URIRef(entity.iri), SKOS.prefLabel, Literal(entity.label)
+
+
+_ARTICLES, _SENTENCES, _MEMBERS = _P_ARTICLES.n3(), _P_SENTENCES.n3(), _P_MEMBERS.n3()
+
+
+def stored_state(store: Store, keys: Iterable[tuple],
+                 entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
+    """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
+    keys = [k for k in keys if k[0] in _LEVELLED]
+    by_node = {_node(k): k for k in keys}
+    entities = sorted(set(entities))
+    if not by_node and not entities:
+        return {}, []
+    g = f"<{DERIVED_GRAPH}>"
+    branches = []
+    if by_node:
+        nodes = " ".join(n.n3() for n in by_node)
+        branches.append(f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}")
+    if entities:
+        values = " ".join(URIRef(e).n3() for e in entities)
+        branches.append(f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}")
+    rows = store.query(f"SELECT ?n ?c ?t WHERE {{ {' UNION '.join(branches)} }}").rows
+    counts, types = {}, []
+    for n, c, t in rows:
+        if c is not None and n in by_node:
+            counts[by_node[n]] = int(c)
+        if t is not None:
+            types.append((n, RDF.type, t))
+    return counts, types
+
+
+def stored_groups(store: Store, keys: Iterable[tuple]) -> dict[tuple, int]:
+    """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
+    entities, types, categories = set(), set(), set()
+    for key in keys:
+        if key[0] in ("month", "pairlevel"):
+            entities.add(URIRef(key[1]))
+        elif key[0] == "typelevel":
+            types.add(key[1])
+        elif key[0] == "catlevel":
+            categories.add(Literal(key[1]))
+    g = f"<{DERIVED_GRAPH}>"
+    branches = []
+    if entities:
+        values = " ".join(e.n3() for e in sorted(entities))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c ."
+                        f" BIND(0 AS ?k) }}")
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
+                        f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
+    if types:
+        values = " ".join(t.n3() for t in sorted(types))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                        f" BIND(2 AS ?k) }}")
+    if categories:
+        values = " ".join(c.n3() for c in sorted(categories))
+        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                        f" BIND(3 AS ?k) }}")
+    if not branches:
+        return {}
+    rows = store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
+    out: dict[tuple, int] = {}
+    for k, a, t, r, c in rows:
+        k = int(k)
+        if k == 0:
+            key = ("month", str(a), str(r))
+        elif k == 1:
+            key = ("pairlevel", str(a), t, int(r))
+        elif k == 2:
+            key = ("typelevel", a, int(r))
+        else:
+            key = ("catlevel", str(a), int(r))
+        out[key] = int(c)
+    return out
+
+
+def stored_keys(store: Store, months: Iterable[tuple]) -> set[tuple[tuple, str]]:
+    """(month key, article key) of the given month keys as stored."""
+    by_node = {_node(k): k for k in months}
+    if not by_node:
+        return set()
+    values = " ".join(n.n3() for n in by_node)
+    rows = store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }}"
+                       f" GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
+    return {(by_node[n], str(key)) for n, key in rows}
+
+
+def count_delta(old: Contribution | None, new: Contribution | None) -> Counter:
+    """How each count changes from ``old`` to ``new``."""
+    delta = new.counts() if new else Counter()
+    delta.subtract(old.counts() if old else Counter())
+    return delta
+
+
+def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
+                 current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
+                 types_after: dict[str, URIRef] | None = None,
+                 groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None,
+                 keys: Callable[[Iterable[tuple]], set[tuple[tuple, str]]] | None = None,
+                 delta: Counter | None = None) -> CountUpdate:
+    """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
+
+    ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
+    and ``types_after`` the entity types that levels use before and after the change. They are
+    needed for the levels to follow the counts. ``groups`` reads the stored counts of every month
+    node and level of the anchors of the given month and level keys (for the marks), ``keys`` the
+    stored article keys of the given month keys (for each entity's newest articles). ``delta``:
+    :func:`count_delta` of ``old`` and ``new`` if the caller has it already (it is changed here).
+    """
+    delta = count_delta(old, new) if delta is None else delta
+    old_facts = old.facts() if old else set()
+    new_facts = new.facts() if new else set()
+    deletes, inserts = old_facts - new_facts, new_facts - old_facts
+    current, types_before = current or {}, types_before or {}
+    types_after = types_before if types_after is None else types_after
+    for key, d in list(delta.items()):
+        if not d or key[0] not in _LEVELLED:
+            continue
+        before = current.get(key, 0)
+        was, now = set(_level_keys(key, before, types_before)), set(_level_keys(key, before + d, types_after))
+        for level in was - now:
+            deletes.add((_node(level), _P_MEMBER, _node(key)))
+            delta[level] -= 1
+        for level in now - was:
+            inserts.add((_node(level), _P_MEMBER, _node(key)))
+            delta[level] += 1
+    if groups is not None:
+        old_keys = old.key_facts() if old else set()
+        new_keys = new.key_facts() if new else set()
+        gone, come = old_keys - new_keys, new_keys - old_keys
+        affected = {e for e, _m, _k in gone | come}
+        grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
+        before = groups(grouped + [("month", e, m) for e, m, _k in gone | come])
+        after = dict(before)
+        for key in grouped:
+            after[key] = after.get(key, 0) + delta[key]
+        marked, marking = marks(before), marks(after)
+        if keys is not None and affected:
+            months_before = {k for k in recent_months(before) if k[1] in affected}
+            months_after = {k for k in recent_months(after) if k[1] in affected}
+            stored = keys(months_before | months_after)
+            marked |= latest((m[1], key) for m, key in stored if m in months_before)
+            marking |= latest(({(m[1], key) for m, key in stored if m in months_after}
+                               - {(e, k) for e, _m, k in gone}) | {(e, k) for e, _m, k in come})
+        deletes |= marked - marking
+        inserts |= marking - marked
+    changed = {k: v for k, v in delta.items() if v}
+    inserts.update(t for k, v in changed.items() if v > 0 for t in _structure(k))
+    inserts.update(described)
+    increments = {(_node(k), _count_predicate(k)): v for k, v in changed.items()}
+    shrunk = list({_node(k) for k, v in changed.items() if v < 0})
+    return CountUpdate(DERIVED_GRAPH, inserts, increments, shrunk, deletes,
+                       drop_value_at_zero=(_P_SENTENCES,), drop_node_at_zero=(_P_ARTICLES, _P_MEMBERS))
+
+
+def _update(store: Store, old: Contribution | None, new: Contribution | None,
+            described: list[Triple]) -> CountUpdate:
+    delta = count_delta(old, new)
+    touched = (old.entities if old else set()) | (new.entities if new else set())
+    current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
+    return delta_update(old, new, described, current, canonical_types(stored_types),
+                        canonical_types(stored_types + described), lambda keys: stored_groups(store, keys),
+                        lambda months: stored_keys(store, months), delta)
+
+
+def article_update(store: Store, extraction: Extraction) -> CountUpdate:
+    """The update that brings the statistics from the stored version of the article to ``extraction``."""
+    old = stored_contribution(store, extraction.article.id)
+    return _update(store, old, Contribution.of_extraction(extraction), list(entity_description(extraction)))
+
+
+def rewrite_update(store: Store, article_id: str, triples: Iterable[Triple],
+                   entities: Iterable[Entity] = ()) -> CountUpdate:
+    """The update that brings the statistics from the stored version of the article to its graph
+    ``triples`` rewritten in place (curation of an article that cannot be extracted again);
+    ``entities``: descriptions of the entities the rewritten graph may mention for the first time."""
+    return _update(store, stored_contribution(store, article_id), Contribution.of_triples(triples),
+                   list(describe_entities(entities)))
+
+
+def removal_update(store: Store, article_id: str) -> CountUpdate:
+    """The update that removes an article's contribution (before its graph is dropped)."""
+    return _update(store, stored_contribution(store, article_id), None, [])
+
+
+class DerivedTotals:
+    """The derived graph of a set of articles, accumulated one extraction at a time (bulk loads, checks)."""
+
+    def __init__(self) -> None:
+        self.total: Counter = Counter()
+        self.described: set[Triple] = set()
+        self.facts: set[Triple] = set()
+        self.keys: set[tuple[str, str, str]] = set()
+
+    def add(self, extraction: Extraction) -> None:
+        """Count one article in."""
+        contribution = Contribution.of_extraction(extraction)
+        self.total.update(contribution.counts())
+        self.facts.update(contribution.facts())
+        self.keys.update(contribution.key_facts())
+        self.described.update(entity_description(extraction))
+
+    def triples(self) -> Iterator[Triple]:
+        """Every triple of the derived graph of the articles added."""
+        types = canonical_types(self.described)
+        yield from self.described
+        yield from self.facts
+        levels: Counter = Counter()
+        months = {key: value for key, value in self.total.items() if key[0] == "month" and value > 0}
+        for key, value in self.total.items():
+            if value <= 0:
+                continue
+            yield from _structure(key)
+            yield _node(key), _count_predicate(key), _count(value)
+            for level in _level_keys(key, value, types):
+                levels[level] += 1
+                yield _node(level), _P_MEMBER, _node(key)
+        for key, value in levels.items():
+            yield from _structure(key)
+            yield _node(key), _P_MEMBERS, _count(value)
+        yield from marks(levels)
+        recent = recent_months(months)
+        yield from latest((e, k) for e, m, k in self.keys if ("month", e, m) in recent)
+
+
+def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
+    """The whole derived graph computed from scratch (for bulk loads and for checking the increments)."""
+    totals = DerivedTotals()
+    for extraction in extractions:
+        totals.add(extraction)
+    yield from totals.triples()
+
+
+def stored_derived(store: Store) -> set[tuple]:
+    """Every triple of the derived graph as it is in the store (for checks and tests)."""
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}").rows
+    return {(s, p, o) for s, p, o in rows}
