@@ -172,7 +172,7 @@ def article(ctx, article_id) -> None:
     click.echo(format_result(ents))
     candidates = article_candidates(store, article_id)
     if candidates.rows:
-        click.echo(f"\nname candidates (not entities; promote with `topicgraph curate accept NAME --type TYPE`):")
+        click.echo("\nname candidates (not entities; promote with `topicgraph curate accept NAME --type TYPE`):")
         click.echo(format_result(candidates))
 
 

@@ -13,6 +13,7 @@ from rdflib.namespace import SH
 from .knowledge.kb import ONTOLOGY_DIR
 from .namespaces import PREFIXES
 from .store import Store
+from .store.derived import count_mismatches
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
@@ -109,7 +110,6 @@ def validate_graph(data: Graph, shapes_file: Path = SHAPES_FILE) -> list[Finding
 def count_findings(store: Store) -> list[Finding]:
     """A violation for each count of the derived statistics (tgg:derived) that a recount of the stored
     article graphs does not confirm (:func:`topicgraph.store.derived.count_mismatches`)."""
-    from .store.derived import count_mismatches
 
     names = _prefixed()
     return [Finding(focus=_short(node, names), path=_short(predicate, names),

@@ -209,13 +209,6 @@ def count_level_iri(*parts: str) -> URIRef:
     return STAT["level/" + _key_digest(*(str(p) for p in parts))]
 
 
-def article_id_from_iri(iri: str) -> str:
-    """Inverse of :func:`article_iri`."""
-    from urllib.parse import unquote
-
-    return unquote(str(iri)[len(str(ART)):])
-
-
 def curation_change_iri(number: int, when: str) -> URIRef:
     """IRI of one editorial change (its position in the curation file and its time)."""
     return CURATION[f"change/{number}-{_segment(slugify(when))}"]

@@ -28,13 +28,14 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..store.derived import derived_quads
 from ..graph.article import article_graph
-from ..pipeline.ingest import store_extraction
 from ..knowledge.kb import default_kb
-from ..namespaces import KB_GRAPH, TG, article_iri
+from ..namespaces import DERIVED_GRAPH, KB_GRAPH, TG, article_iri
+from ..pipeline.ingest import store_extraction
 from ..query import run_named_query, run_query
+from ..serve import ServeConfig, serve_in_thread
 from ..store import OxigraphStore, RdflibStore, RemoteSparqlStore, Store
+from ..store.derived import derived_quads
 from .synthetic import CATEGORIES, generate_extractions
 
 Echo = Callable[[str], None]
@@ -53,7 +54,6 @@ def corpus_quads(n_articles: int, seed: int = 0) -> Iterator[tuple]:
         graph, triples = article_graph(extraction)
         for s, p, o in triples:
             yield s, p, o, graph
-    from ..namespaces import DERIVED_GRAPH
 
     for s, p, o in derived_quads(extractions):
         yield s, p, o, DERIVED_GRAPH
@@ -227,7 +227,6 @@ def run_query_bench(n_articles: int, rdflib_articles: int = 10_000, with_server:
 def run_soak(n_articles: int = 2000, clients: int = 8, queries_per_client: int = 200, seconds: float = 60.0,
              echo: Echo = print) -> dict:
     """N clients query the endpoint while a writer ingests through it; bounded by count and time."""
-    from ..serve import ServeConfig, serve_in_thread
 
     with tempfile.TemporaryDirectory(prefix="topicgraph-soak-") as tmp:
         store = OxigraphStore(Path(tmp) / "store")

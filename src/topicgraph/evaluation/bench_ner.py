@@ -28,9 +28,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..demo import sample_corpus
 from ..errors import TopicgraphError
+from ..knowledge.kb import default_kb
 from ..model import Article
+from ..nlp import Extractor
+from ..nlp.pipeline import shipped_model_path
+from ..pipeline.ingest import bulk_ingest, ingest
 from ..sources import write_jsonl
+from ..store import open_store
 
 Echo = Callable[[str], None]
 
@@ -107,14 +113,8 @@ def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | Non
     """
     import spacy
 
-    from ..pipeline.ingest import bulk_ingest, ingest
-    from ..knowledge.kb import default_kb
-    from ..nlp import Extractor
-    from ..nlp.pipeline import shipped_model_path
-    from ..store import open_store
 
     say = echo or (lambda _m: None)
-    from ..demo import sample_corpus
 
     articles, skipped = load_bench_articles(list(paths) if paths else [sample_corpus()])
     model_ref = model if model is not None else shipped_model_path()

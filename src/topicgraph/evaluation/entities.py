@@ -24,6 +24,7 @@ from ..knowledge.kb import KnowledgeBase
 from ..model import Article, EntityType, SourceProblem
 from ..namespaces import PREFIXES
 from ..nlp import Extractor
+from ..nlp.normalize import name_similarity
 from ..sources import read_articles
 
 
@@ -218,7 +219,6 @@ def read_name_pairs(path: Path) -> list[NamePair]:
 
 def sweep_name_threshold(pairs: list[NamePair], thresholds: Iterable[float]) -> list[SweepRow]:
     """Precision/recall of "same entity" decisions (similarity >= threshold) for each threshold."""
-    from ..nlp.normalize import name_similarity
 
     scored = [(p, name_similarity(p.a, p.b)) for p in pairs]
     rows = []

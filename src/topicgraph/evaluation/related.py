@@ -22,8 +22,11 @@ import numpy as np
 
 from ..errors import TopicgraphError
 from ..model import Article, SourceProblem
+from ..nlp import Extractor
+from ..pipeline.ingest import ingest
 from ..related import METHODS, RelatedIndex, Suggestion, combine_parts
 from ..sources import read_articles, write_jsonl
+from ..store import OxigraphStore
 
 #: Blend weight grid step.
 GRID_STEP = 0.05
@@ -167,9 +170,6 @@ def baseline_scores(articles: list[Article]) -> np.ndarray:
 def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: int = 0,
                      echo: Callable[[str], None] | None = None) -> EvalReport:
     """Ingest the labelled corpus into a temporary store and measure precision@k of every method."""
-    from ..pipeline.ingest import ingest
-    from ..nlp import Extractor
-    from ..store import OxigraphStore
 
     say = echo or (lambda _m: None)
     articles = read_labelled_corpus(Path(path))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -155,9 +155,6 @@ class KnowledgeBase:
                 seen.add(current)
                 todo.extend(self.broader(current))
         return seen
-
-    def of_type(self, etype: EntityType) -> Iterator[Entity]:
-        return (e for e in self.entities.values() if e.type == etype)
 
 
 @lru_cache(maxsize=1)

@@ -251,9 +251,3 @@ def _sentence_index(doc: Doc) -> list[int]:
             for i in range(sent.start, sent.end):
                 index[i] = n
     return index
-
-
-def link_entities(doc: Doc, linker: EntityLinker) -> tuple[list[Mention], dict[str, Entity]]:
-    """Functional form of :meth:`EntityLinker.link`."""
-    return linker.link(doc)
-

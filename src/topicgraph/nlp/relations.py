@@ -80,7 +80,7 @@ class RelationExtractor:
                 start, end = sent.start + start, sent.start + end  # the matcher counts from the span's start
                 name = doc.vocab.strings[match_id]
                 trigger_start, trigger_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-                relation = _decide(name, here, trigger_start, trigger_end, doc[start:end].text, doc.text)
+                relation = _decide(name, here, trigger_start, trigger_end, doc.text)
                 if relation is None:
                     continue
                 subject, obj = relation
@@ -103,8 +103,7 @@ def _near(left_end: int, right_start: int, gap: int) -> bool:
     return 0 <= right_start - left_end <= gap
 
 
-def _decide(name: str, mentions: list[Mention], t_start: int, t_end: int, trigger: str,
-            text: str = "") -> tuple[str, str] | None:
+def _decide(name: str, mentions: list[Mention], t_start: int, t_end: int, text: str = "") -> tuple[str, str] | None:
     orgs = _distinct(mentions, {"ORG"})
     if name in {PARTNER_OF, SUPPLIES}:
         # "Tesla-Mitgründer", "GM-Batterien": a name inside a compound modifies a word, it acts on nothing

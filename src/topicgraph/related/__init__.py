@@ -2,7 +2,14 @@
 (``sparse``), and suggestions asked for, stored and refreshed through the store (``suggestions``)."""
 
 from .index import (
-    ABOUTNESS_WEIGHTS, DEFAULT_METHOD, METHODS, ArticleInfo, Reason, RelatedIndex, Suggestion, UnknownArticle,
+    ABOUTNESS_WEIGHTS,
+    DEFAULT_METHOD,
+    METHODS,
+    ArticleInfo,
+    Reason,
+    RelatedIndex,
+    Suggestion,
+    UnknownArticle,
 )
 from .scorers import DEFAULT_BLEND_WEIGHTS, SCORERS, get_scorer, register
 from .sparse import combine_parts

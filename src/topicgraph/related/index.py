@@ -42,8 +42,17 @@ from ..model import Extraction
 from ..store import Store, select_values
 from .scorers import DEFAULT_BLEND_WEIGHTS, SCORERS, get_scorer
 from .sparse import (
-    COMMON_FROM, COMMON_SHARE, compress, drop_common, eligible, eligible_mask, row_max_scaled, row_normalise, sources_of,
-    top_per_row, without_self,
+    COMMON_FROM,
+    COMMON_SHARE,
+    compress,
+    drop_common,
+    eligible,
+    eligible_mask,
+    row_max_scaled,
+    row_normalise,
+    sources_of,
+    top_per_row,
+    without_self,
 )
 
 DEFAULT_METHOD = "blend"
@@ -335,7 +344,7 @@ class RelatedIndex:
         values = np.asarray(left[owner].multiply(right[candidates.indices]).sum(axis=1), dtype=np.float32).ravel()
         return sp.csr_matrix((values, candidates.indices, candidates.indptr), shape=candidates.shape)
 
-    def _allowed(self, source_rows: np.ndarray, since: dt.date | None, same_language: bool):
+    def _allowed(self, since: dt.date | None, same_language: bool):
         """Per-target filter (date window) and per-source language filter, as arrays."""
         dates = self.cached("dates", lambda: np.array([a.date.toordinal() if a.date else 0 for a in self.articles]))
         languages = self.cached("languages", lambda: np.unique([a.language for a in self.articles],
@@ -361,7 +370,7 @@ class RelatedIndex:
                     same_language: bool) -> list[list[tuple[int, float]]]:
         """Top ``k`` (target, score) per source row of a score block: self, filtered and near-duplicate
         targets excluded; ties broken by article order. Vectorised over the block's rows."""
-        allowed, languages = self._allowed(block, since, same_language)
+        allowed, languages = self._allowed(since, same_language)
         extra = 5
         block = np.asarray(block)
         scores = scores.tocsr()

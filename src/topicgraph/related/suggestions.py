@@ -15,6 +15,7 @@ from ..namespaces import RELATED_GRAPH, TG, article_iri, related_iri
 from ..store import BulkLoading, Store
 from .index import DEFAULT_METHOD, RelatedIndex, Suggestion
 
+
 def suggest_related(store: Store, article_id: str, k: int = 10, method: str = DEFAULT_METHOD,
                     since: dt.date | None = None, same_language: bool = False,
                     index: RelatedIndex | None = None) -> list[Suggestion]:

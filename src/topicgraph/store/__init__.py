@@ -2,12 +2,22 @@
 server, with the derived statistics (``derived``) and the writers' lock (``locking``)."""
 
 from .base import (
-    BulkLoading, CountUpdate, Optimizing, QueryError, QueryResult, Store, StoreError, StoreLocked, Triple,
-    ValueSelecting, first_line, select_values,
+    BulkLoading,
+    CountUpdate,
+    Optimizing,
+    QueryError,
+    QueryResult,
+    Store,
+    StoreError,
+    StoreLocked,
+    Triple,
+    ValueSelecting,
+    first_line,
+    select_values,
 )
 from .convert import from_ox, ox_quad, to_ox
-from .memory import RdflibStore
 from .entities import load_kb_graph
+from .memory import RdflibStore
 from .open import DEFAULT_STORE, MEMORY, OXIGRAPH_DIR, open_store, store_directory
 from .oxigraph import OxigraphStore
 from .remote import RemoteSparqlStore

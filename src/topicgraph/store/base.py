@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
+
 from ..errors import TopicgraphError
 
 Triple = tuple[Node, Node, Node]

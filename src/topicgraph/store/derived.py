@@ -27,7 +27,7 @@ the counts it changes are read first so that nodes move between levels, and noth
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -37,7 +37,13 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model import Entity, Extraction
 from ..namespaces import (
-    DERIVED_GRAPH, TG, article_graph_iri, article_iri, comention_iri, count_level_iri, entity_category_iri,
+    DERIVED_GRAPH,
+    TG,
+    article_graph_iri,
+    article_iri,
+    comention_iri,
+    count_level_iri,
+    entity_category_iri,
     entity_month_iri,
 )
 from .base import CountUpdate, Store, StoreError
@@ -379,85 +385,92 @@ def describe_entities(entities: Iterable[Entity]) -> Iterator[Triple]:
 _ARTICLES, _SENTENCES, _MEMBERS = _P_ARTICLES.n3(), _P_SENTENCES.n3(), _P_MEMBERS.n3()
 
 
-def stored_state(store: Store, keys: Iterable[tuple],
-                 entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
-    """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
-    keys = [k for k in keys if k[0] in _LEVELLED]
-    by_node = {_node(k): k for k in keys}
-    entities = sorted(set(entities))
-    if not by_node and not entities:
-        return {}, []
-    g = f"<{DERIVED_GRAPH}>"
-    branches = []
-    if by_node:
-        nodes = " ".join(n.n3() for n in by_node)
-        branches.append(f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}")
-    if entities:
-        values = " ".join(URIRef(e).n3() for e in entities)
-        branches.append(f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}")
-    rows = store.query(f"SELECT ?n ?c ?t WHERE {{ {' UNION '.join(branches)} }}").rows
-    counts, types = {}, []
-    for n, c, t in rows:
-        if c is not None and n in by_node:
-            counts[by_node[n]] = int(c)
-        if t is not None:
-            types.append((n, RDF.type, t))
-    return counts, types
+class StoredStatistics:
+    """The stored derived statistics that a change reads: counts of the count nodes it changes, entity types,
+    the month and level groups around them, and each entity's newest article keys."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def counts_and_types(self, keys: Iterable[tuple],
+                         entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
+        """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
+        keys = [k for k in keys if k[0] in _LEVELLED]
+        by_node = {_node(k): k for k in keys}
+        entities = sorted(set(entities))
+        if not by_node and not entities:
+            return {}, []
+        g = f"<{DERIVED_GRAPH}>"
+        branches = []
+        if by_node:
+            nodes = " ".join(n.n3() for n in by_node)
+            branches.append(f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}")
+        if entities:
+            values = " ".join(URIRef(e).n3() for e in entities)
+            branches.append(f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}")
+        rows = self.store.query(f"SELECT ?n ?c ?t WHERE {{ {' UNION '.join(branches)} }}").rows
+        counts, types = {}, []
+        for n, c, t in rows:
+            if c is not None and n in by_node:
+                counts[by_node[n]] = int(c)
+            if t is not None:
+                types.append((n, RDF.type, t))
+        return counts, types
 
 
-def stored_groups(store: Store, keys: Iterable[tuple]) -> dict[tuple, int]:
-    """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
-    entities, types, categories = set(), set(), set()
-    for key in keys:
-        if key[0] in ("month", "pairlevel"):
-            entities.add(URIRef(key[1]))
-        elif key[0] == "typelevel":
-            types.add(key[1])
-        elif key[0] == "catlevel":
-            categories.add(Literal(key[1]))
-    g = f"<{DERIVED_GRAPH}>"
-    branches = []
-    if entities:
-        values = " ".join(e.n3() for e in sorted(entities))
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c ."
-                        f" BIND(0 AS ?k) }}")
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
-                        f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
-    if types:
-        values = " ".join(t.n3() for t in sorted(types))
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c ."
-                        f" BIND(2 AS ?k) }}")
-    if categories:
-        values = " ".join(c.n3() for c in sorted(categories))
-        branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
-                        f" BIND(3 AS ?k) }}")
-    if not branches:
-        return {}
-    rows = store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
-    out: dict[tuple, int] = {}
-    for k, a, t, r, c in rows:
-        k = int(k)
-        if k == 0:
-            key = ("month", str(a), str(r))
-        elif k == 1:
-            key = ("pairlevel", str(a), t, int(r))
-        elif k == 2:
-            key = ("typelevel", a, int(r))
-        else:
-            key = ("catlevel", str(a), int(r))
-        out[key] = int(c)
-    return out
+    def groups(self, keys: Iterable[tuple]) -> dict[tuple, int]:
+        """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
+        entities, types, categories = set(), set(), set()
+        for key in keys:
+            if key[0] in ("month", "pairlevel"):
+                entities.add(URIRef(key[1]))
+            elif key[0] == "typelevel":
+                types.add(key[1])
+            elif key[0] == "catlevel":
+                categories.add(Literal(key[1]))
+        g = f"<{DERIVED_GRAPH}>"
+        branches = []
+        if entities:
+            values = " ".join(e.n3() for e in sorted(entities))
+            branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c ."
+                            f" BIND(0 AS ?k) }}")
+            branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
+                            f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
+        if types:
+            values = " ".join(t.n3() for t in sorted(types))
+            branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                            f" BIND(2 AS ?k) }}")
+        if categories:
+            values = " ".join(c.n3() for c in sorted(categories))
+            branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
+                            f" BIND(3 AS ?k) }}")
+        if not branches:
+            return {}
+        rows = self.store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
+        out: dict[tuple, int] = {}
+        for k, a, t, r, c in rows:
+            k = int(k)
+            if k == 0:
+                key = ("month", str(a), str(r))
+            elif k == 1:
+                key = ("pairlevel", str(a), t, int(r))
+            elif k == 2:
+                key = ("typelevel", a, int(r))
+            else:
+                key = ("catlevel", str(a), int(r))
+            out[key] = int(c)
+        return out
 
 
-def stored_keys(store: Store, months: Iterable[tuple]) -> set[tuple[tuple, str]]:
-    """(month key, article key) of the given month keys as stored."""
-    by_node = {_node(k): k for k in months}
-    if not by_node:
-        return set()
-    values = " ".join(n.n3() for n in by_node)
-    rows = store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }}"
-                       f" GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
-    return {(by_node[n], str(key)) for n, key in rows}
+    def article_keys(self, months: Iterable[tuple]) -> set[tuple[tuple, str]]:
+        """(month key, article key) of the given month keys as stored."""
+        by_node = {_node(k): k for k in months}
+        if not by_node:
+            return set()
+        values = " ".join(n.n3() for n in by_node)
+        rows = self.store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }}"
+                           f" GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
+        return {(by_node[n], str(key)) for n, key in rows}
 
 
 def count_delta(old: Contribution | None, new: Contribution | None) -> Counter:
@@ -467,27 +480,24 @@ def count_delta(old: Contribution | None, new: Contribution | None) -> Counter:
     return delta
 
 
-def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple] = (),
-                 current: dict[tuple, int] | None = None, types_before: dict[str, URIRef] | None = None,
-                 types_after: dict[str, URIRef] | None = None,
-                 groups: Callable[[Iterable[tuple]], dict[tuple, int]] | None = None,
-                 keys: Callable[[Iterable[tuple]], set[tuple[tuple, str]]] | None = None,
-                 delta: Counter | None = None) -> CountUpdate:
+def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple],
+                 stored: StoredStatistics) -> CountUpdate:
     """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
 
-    ``current`` holds the stored counts of the count nodes that change (missing: 0); ``types_before``
-    and ``types_after`` the entity types that levels use before and after the change. They are
-    needed for the levels to follow the counts. ``groups`` reads the stored counts of every month
-    node and level of the anchors of the given month and level keys (for the marks), ``keys`` the
-    stored article keys of the given month keys (for each entity's newest articles). ``delta``:
-    :func:`count_delta` of ``old`` and ``new`` if the caller has it already (it is changed here).
+    ``stored`` reads what the change needs of the stored statistics: the current counts of the count nodes
+    that change and the entity types the levels use before and after (for the levels to follow the counts),
+    the counts of every month node and level around them (for the marks), and the article keys of the month
+    nodes (for each entity's newest articles). ``described``: entity descriptions the change brings.
     """
-    delta = count_delta(old, new) if delta is None else delta
+    described = list(described)
+    delta = count_delta(old, new)
+    touched = (old.entities if old else set()) | (new.entities if new else set())
+    current, stored_types = stored.counts_and_types([k for k, v in delta.items() if v], touched)
+    types_before = canonical_types(stored_types)
+    types_after = canonical_types(stored_types + described)
     old_facts = old.facts() if old else set()
     new_facts = new.facts() if new else set()
     deletes, inserts = old_facts - new_facts, new_facts - old_facts
-    current, types_before = current or {}, types_before or {}
-    types_after = types_before if types_after is None else types_after
     for key, d in list(delta.items()):
         if not d or key[0] not in _LEVELLED:
             continue
@@ -499,26 +509,25 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
         for level in now - was:
             inserts.add((_node(level), _P_MEMBER, _node(key)))
             delta[level] += 1
-    if groups is not None:
-        old_keys = old.key_facts() if old else set()
-        new_keys = new.key_facts() if new else set()
-        gone, come = old_keys - new_keys, new_keys - old_keys
-        affected = {e for e, _m, _k in gone | come}
-        grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
-        before = groups(grouped + [("month", e, m) for e, m, _k in gone | come])
-        after = dict(before)
-        for key in grouped:
-            after[key] = after.get(key, 0) + delta[key]
-        marked, marking = marks(before), marks(after)
-        if keys is not None and affected:
-            months_before = {k for k in recent_months(before) if k[1] in affected}
-            months_after = {k for k in recent_months(after) if k[1] in affected}
-            stored = keys(months_before | months_after)
-            marked |= latest((m[1], key) for m, key in stored if m in months_before)
-            marking |= latest(({(m[1], key) for m, key in stored if m in months_after}
-                               - {(e, k) for e, _m, k in gone}) | {(e, k) for e, _m, k in come})
-        deletes |= marked - marking
-        inserts |= marking - marked
+    old_keys = old.key_facts() if old else set()
+    new_keys = new.key_facts() if new else set()
+    gone, come = old_keys - new_keys, new_keys - old_keys
+    affected = {e for e, _m, _k in gone | come}
+    grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
+    before = stored.groups(grouped + [("month", e, m) for e, m, _k in gone | come])
+    after = dict(before)
+    for key in grouped:
+        after[key] = after.get(key, 0) + delta[key]
+    marked, marking = marks(before), marks(after)
+    if affected:
+        months_before = {k for k in recent_months(before) if k[1] in affected}
+        months_after = {k for k in recent_months(after) if k[1] in affected}
+        month_keys = stored.article_keys(months_before | months_after)
+        marked |= latest((m[1], key) for m, key in month_keys if m in months_before)
+        marking |= latest(({(m[1], key) for m, key in month_keys if m in months_after}
+                           - {(e, k) for e, _m, k in gone}) | {(e, k) for e, _m, k in come})
+    deletes |= marked - marking
+    inserts |= marking - marked
     changed = {k: v for k, v in delta.items() if v}
     inserts.update(t for k, v in changed.items() if v > 0 for t in _structure(k))
     inserts.update(described)
@@ -530,12 +539,7 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
 
 def _update(store: Store, old: Contribution | None, new: Contribution | None,
             described: list[Triple]) -> CountUpdate:
-    delta = count_delta(old, new)
-    touched = (old.entities if old else set()) | (new.entities if new else set())
-    current, stored_types = stored_state(store, [k for k, v in delta.items() if v], touched)
-    return delta_update(old, new, described, current, canonical_types(stored_types),
-                        canonical_types(stored_types + described), lambda keys: stored_groups(store, keys),
-                        lambda months: stored_keys(store, months), delta)
+    return delta_update(old, new, described, StoredStatistics(store))
 
 
 def article_update(store: Store, extraction: Extraction) -> CountUpdate:

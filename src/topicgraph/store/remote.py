@@ -14,6 +14,7 @@ from rdflib.term import Node
 from .base import CountUpdate, QueryError, QueryResult, StoreError, Triple
 from .convert import remove_graph_update, replace_graph_update, to_ox, with_prefixes
 
+
 class RemoteSparqlStore:
     """Any SPARQL 1.1 server over HTTP (Oxigraph server, Fuseki, GraphDB, Virtuoso, ``topicgraph serve``).
 
