@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import signal
 import socket
 import subprocess
 import sys
@@ -213,6 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--read-only", action="store_true")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then closes this worker
     _worker_main(args.spec, args.read_only, args.threads, Connection(args.fd))
 
 
