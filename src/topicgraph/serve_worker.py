@@ -66,9 +66,12 @@ def _worker_main(spec: str, read_only: bool, threads: int, conn) -> None:
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="engine") as pool:
         while True:
             try:
-                call_id, method, args = conn.recv()
+                message = conn.recv()
             except (EOFError, OSError):
                 break
+            if message is None:  # the parent closes the store
+                break
+            call_id, method, args = message
             pool.submit(answer, call_id, method, args)
     store.close()
 
@@ -151,8 +154,9 @@ class IsolatedStore:
 
     @property
     def pid(self) -> int | None:
-        """The worker's process id (tests)."""
-        return self._process.pid
+        """The worker's process id (waits for a restart in progress)."""
+        with self._lock:
+            return self._process.pid
 
     # -- Store protocol
     def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
@@ -188,12 +192,17 @@ class IsolatedStore:
                 return
             self._closed = True
             conn, process = self._conn, self._process
-        conn.close()  # the worker sees the end of the pipe, closes the store and exits
         try:
-            process.wait(30)
+            with self._lock:
+                conn.send(None)  # the worker finishes the calls in flight, closes the store and exits
+        except (OSError, ValueError):
+            pass
+        try:
+            process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        conn.close()
 
 
 def open_served_store(spec: str | Path | None, threads: int = 4):
