@@ -211,3 +211,21 @@ def test_audit_log_lives_beside_an_on_disk_store(tmp_path):
 
     assert audit_path(tmp_path / "s") == tmp_path / "s" / "audit.log"
     assert audit_path("memory") is None and audit_path("http://127.0.0.1:1/sparql") is None
+
+
+def test_remote_store_sends_the_token_from_the_environment(isolated, monkeypatch):
+    from topicgraph.store import RemoteSparqlStore, StoreError
+
+    server = _serve(isolated, host="0.0.0.0", allow_update=True, update_token="secret-token")
+    try:
+        url = _url(server)
+        monkeypatch.delenv("TOPICGRAPH_STORE_TOKEN", raising=False)
+        with pytest.raises(StoreError, match="401"):
+            RemoteSparqlStore(url).update(INSERT)
+        monkeypatch.setenv("TOPICGRAPH_STORE_TOKEN", "secret-token")
+        remote = RemoteSparqlStore(url)
+        remote.update(INSERT)
+        assert remote.query("ASK { <http://example.org/a> ?p 'c' }").boolean
+        remote.update("DROP GRAPH <http://example.org/g>")
+    finally:
+        _stop(server)

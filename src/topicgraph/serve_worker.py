@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import signal
 import socket
 import subprocess
@@ -67,8 +68,8 @@ def _worker_main(spec: str, read_only: bool, threads: int, conn) -> None:
         while True:
             try:
                 message = conn.recv()
-            except (EOFError, OSError):
-                break
+            except (EOFError, OSError):  # the parent is gone: do not finish runaway queries for nobody
+                os._exit(1)
             if message is None:  # the parent closes the store
                 break
             call_id, method, args = message
