@@ -623,6 +623,17 @@ def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdi
                     workdir=workdir, echo=click.echo)
 
 
+@bench.command("serve")
+@click.option("--articles", default=10_000, show_default=True, help="Synthetic articles.")
+@click.option("--repeat", default=20, show_default=True, help="Runs per named query (p50 over them).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the store goes (default: a temporary directory).")
+def bench_serve_command(articles, repeat, workdir) -> None:
+    """p50 per named query in process, through serve's engine worker process, and over HTTP."""
+    from .serve_bench import run_serve_bench
+
+    run_serve_bench(articles, repeat=repeat, workdir=workdir, echo=click.echo)
+
+
 @bench.command("soak")
 @click.option("--articles", default=2000, show_default=True, help="Synthetic articles ingested through the endpoint.")
 @click.option("--clients", default=8, show_default=True, help="Concurrent clients.")
