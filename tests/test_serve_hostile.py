@@ -229,3 +229,28 @@ def test_remote_store_sends_the_token_from_the_environment(isolated, monkeypatch
         remote.update("DROP GRAPH <http://example.org/g>")
     finally:
         _stop(server)
+
+
+def test_answers_through_the_worker_in_every_kind(isolated):
+    """Through the worker the answer is serialized there: results, graphs, truncation, errors."""
+    server = _serve(isolated, max_results=1)
+    try:
+        url = _url(server)
+        status, headers, body = _request(url, "SELECT ?s ?o WHERE { ?s ?p ?o }", headers={"Accept": "text/csv"})
+        assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.splitlines()[0] == b"s,o"
+        status, headers, body = _request(url, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                         headers={"Accept": "application/n-triples"})
+        assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+        assert b"<http://example.org/x> <http://example.org/y>" in body
+        status, headers, body = _request(url, "INSERT DATA { <http://example.org/a> <http://example.org/b> 'c' }",
+                                         "application/sparql-update")
+        assert status == 403
+        isolated.update("INSERT DATA { GRAPH <http://example.org/t> { <http://example.org/t1> <http://example.org/y> 2 } }")
+        status, headers, body = _request(url, "SELECT ?s WHERE { ?s <http://example.org/y> ?o }")
+        assert status == 200 and headers.get("X-Topicgraph-Truncated") == "true"
+        assert len(json.loads(body)["results"]["bindings"]) == 1
+        isolated.update("DROP GRAPH <http://example.org/t>")
+        status, _, body = _request(url, "SELECT * WHERE { ?s ?p }")
+        assert status == 400 and body.startswith(b"SPARQL error")
+    finally:
+        _stop(server)

@@ -27,8 +27,8 @@ from rdflib import Graph, URIRef
 
 from .store import QueryResult, StoreError, Triple, open_store, remove_graph_update, replace_graph_update
 
-#: Store methods the worker runs for the parent.
-_CALLS = {"query", "update", "dump_nquads", "graphs", "select_values"}
+#: Store methods the worker runs for the parent ("answer": a query answered as serialized bytes).
+_CALLS = {"query", "update", "dump_nquads", "graphs", "select_values", "answer"}
 _START_TIMEOUT = 120.0
 
 
@@ -52,7 +52,14 @@ def _worker_main(spec: str, read_only: bool, threads: int, conn) -> None:
 
     def answer(call_id: int, method: str, args: tuple) -> None:
         try:
-            value = getattr(store, method)(*args)
+            if method not in _CALLS:
+                raise ValueError(f"unknown call {method!r}")
+            if method == "answer":
+                from .serve import answer_query
+
+                value = answer_query(store, *args)
+            else:
+                value = getattr(store, method)(*args)
             if isinstance(value, QueryResult) and value.graph is not None:
                 value = QueryResult(value.variables, value.rows, value.boolean, list(value.graph))
             reply = (call_id, True, value)
@@ -168,6 +175,10 @@ class IsolatedStore:
                 graph.add(triple)
             result.graph = graph
         return result
+
+    def answer(self, query: str, max_results: int, graph_media: str, result_media: str) -> tuple[bytes, str, bool]:
+        """``serve``'s answer to a query, serialized in the worker: (body, media type, truncated?)."""
+        return self._call("answer", query, max_results, graph_media, result_media)
 
     def update(self, sparql: str) -> None:
         self._call("update", sparql)
