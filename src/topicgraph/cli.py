@@ -542,21 +542,48 @@ def eval_ner_command(file, heldout, corpus, shared, model) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=7878, show_default=True, type=int, help="Port (0: any free port).")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused with 403 otherwise).")
+@click.option("--update-token", envvar="TOPICGRAPH_UPDATE_TOKEN", default=None, metavar="TOKEN",
+              help="Bearer token that updates must send (needed with --allow-update off loopback; env TOPICGRAPH_UPDATE_TOKEN).")
+@click.option("--read-token", envvar="TOPICGRAPH_READ_TOKEN", default=None, metavar="TOKEN",
+              help="Bearer token that queries must send (optional; env TOPICGRAPH_READ_TOKEN).")
 @click.option("--timeout", default=10.0, show_default=True, type=float, metavar="S", help="Query time limit in seconds.")
 @click.option("--max-results", default=10000, show_default=True, type=int, metavar="N", help="Most rows/triples per answer.")
+@click.option("--max-body", default=10 * 1024 * 1024, show_default=True, type=int, metavar="BYTES", help="Largest request body (413 above).")
+@click.option("--max-query-length", default=100_000, show_default=True, type=int, metavar="CHARS", help="Longest query (400 above).")
+@click.option("--max-depth", default=32, show_default=True, type=int, metavar="N", help="Deepest nesting of { ( [ in a query or update (400 above).")
+@click.option("--max-concurrent", default=16, show_default=True, type=int, metavar="N", help="Requests answered at once (503 with Retry-After above).")
+@click.option("--isolate/--no-isolate", default=True, show_default=True, help="Run an on-disk store in a worker process that is restarted if the engine crashes.")
+@click.option("--audit-log", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Log of accepted updates (default: audit.log in the store directory; stderr for memory/remote stores).")
 @click.option("--cors", metavar="ORIGIN", default=None, help="Allow cross-origin requests from ORIGIN (off by default).")
 @click.pass_context
-def serve(ctx, host, port, allow_update, timeout, max_results, cors) -> None:
+def serve(ctx, host, port, allow_update, update_token, read_token, timeout, max_results, max_body, max_query_length,
+          max_depth, max_concurrent, isolate, audit_log, cors) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (read-only, loopback, until Ctrl-C)."""
-    from .serve import ServeConfig, is_loopback, make_server
+    from .serve import ServeConfig, check_config, is_loopback, make_server
+    from .serve_auth import audit_path, log_audit_to_stderr
+    from .serve_worker import open_served_store
 
-    server = make_server(_store(ctx), ServeConfig(host=host, port=port, allow_update=allow_update,
-                                                  timeout=timeout, max_results=max_results, cors=cors))
+    audit_log = audit_log or audit_path(ctx.obj["store_spec"])
+    if audit_log is None:
+        log_audit_to_stderr()
+    config = ServeConfig(host=host, port=port, allow_update=allow_update, timeout=timeout, max_results=max_results,
+                         cors=cors, max_body=max_body, max_query_length=max_query_length, max_depth=max_depth,
+                         max_concurrent=max_concurrent, update_token=update_token, read_token=read_token,
+                         audit_log=None if audit_log is None else str(audit_log))
+    check_config(config)  # refuse to start before the store is opened
+    if isolate:
+        store = open_served_store(ctx.obj["store_spec"])
+        ctx.call_on_close(store.close)
+    else:
+        store = _store(ctx)
+    server = make_server(store, config)
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
     click.echo(f"SPARQL endpoint: {server.url}  (query form: {server.url[:-len('sparql')]}; "
-               f"{'read-write' if allow_update else 'read-only'}; timeout {timeout:g} s; "
-               f"max {max_results} results; Ctrl-C stops)", err=True)
+               f"{'read-write' if allow_update else 'read-only'}"
+               f"{', updates need the token' if update_token else ''}{', queries need a token' if read_token else ''}; "
+               f"timeout {timeout:g} s; max {max_results} results; audit log {server.audit.where}; Ctrl-C stops)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -582,6 +609,17 @@ def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdi
 
     run_query_bench(articles, rdflib_articles=rdflib_articles, with_server=with_server, repeat=repeat,
                     workdir=workdir, echo=click.echo)
+
+
+@bench.command("serve")
+@click.option("--articles", default=10_000, show_default=True, help="Synthetic articles.")
+@click.option("--repeat", default=20, show_default=True, help="Runs per named query (p50 over them).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the store goes (default: a temporary directory).")
+def bench_serve_command(articles, repeat, workdir) -> None:
+    """p50 per named query in process, through serve's engine worker process, and over HTTP."""
+    from .serve_bench import run_serve_bench
+
+    run_serve_bench(articles, repeat=repeat, workdir=workdir, echo=click.echo)
 
 
 @bench.command("soak")

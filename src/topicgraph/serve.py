@@ -9,6 +9,13 @@ the server never calls other hosts for a client); every query has a deadline (50
 Oxigraph cannot abort a running query, so it finishes in a bounded worker pool while the client
 already has its answer) and at most ``max_results`` rows or triples are returned (the header
 ``X-Topicgraph-Truncated: true`` says when the answer was cut); CORS headers only with ``cors``.
+
+Hostile requests (issue 21): texts over ``max_query_length`` or nested deeper than ``max_depth`` get
+400 before any parser sees them (sparql_guard.py); bodies over ``max_body`` get 413; more than
+``max_concurrent`` requests at once get 503 with ``Retry-After``; an engine crash in the worker
+process of an on-disk store (serve_worker.py) costs the requests in flight, not the server. Updates
+need a bearer token whenever one is set, and one must be set off loopback; queries need the read token
+when one is set (serve_auth.py). Every accepted update is written to the audit log.
 """
 
 from __future__ import annotations
@@ -17,11 +24,14 @@ import html
 import io
 import ipaddress
 import re
+import socket
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Graph, Variable
@@ -29,11 +39,18 @@ from rdflib.query import Result
 
 from .namespaces import PREFIXES
 from .query import list_named_queries
+from .serve_auth import AuditLog, bearer_token, check_startup, token_matches
+from .serve_worker import EngineCrashed
+from .sparql_guard import GuardError, GuardLimits, check_text
 from .store import QueryResult, Store
 
 QUERY_PATHS = {"/sparql", "/query"}
 UPDATE_PATHS = {"/sparql", "/update"}
 MAX_BODY = 10 * 1024 * 1024
+#: A body over the limit is still read (and dropped) up to this size, so that the client sees the 413
+#: instead of a reset connection; a larger one is cut off.
+DRAIN_LIMIT = 128 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 
 RESULT_TYPES = {  # SELECT / ASK
     "application/sparql-results+json": "json",
@@ -64,14 +81,27 @@ class ServeConfig:
     max_results: int = 10_000
     cors: str | None = None
     workers: int = 4
+    max_body: int = MAX_BODY  # bytes of a request body (413 above)
+    max_query_length: int = GuardLimits.max_query_length  # characters of a query (400 above)
+    max_depth: int = GuardLimits.max_depth  # nesting of { ( [ in a query or update (400 above)
+    max_concurrent: int = 16  # requests answered at once (503 with Retry-After above)
+    update_token: str | None = None  # bearer token for updates (needed off loopback)
+    read_token: str | None = None  # bearer token for queries (optional)
+    audit_log: str | None = None  # file of accepted updates (None: the topicgraph.audit logger)
+    socket_timeout: float = 30.0  # an idle or stalled connection is closed after this long
+
+    @property
+    def limits(self) -> GuardLimits:
+        return GuardLimits(max_query_length=self.max_query_length, max_depth=self.max_depth)
 
 
 class RequestError(Exception):
     """An HTTP error answer with a one-line message."""
 
-    def __init__(self, status: HTTPStatus, message: str) -> None:
+    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
 # --------------------------------------------------------------------------- query text checks
@@ -160,7 +190,12 @@ class SparqlServer(ThreadingHTTPServer):
         self.store = store
         self.config = config
         self.query_slots = threading.BoundedSemaphore(config.workers)
+        self.request_slots = threading.BoundedSemaphore(config.max_concurrent)
         self.update_lock = threading.Lock()
+        self.audit = AuditLog(None if config.audit_log is None else Path(config.audit_log))
+        self.max_connections = 4 * config.max_concurrent
+        self._connections = 0
+        self._connections_lock = threading.Lock()
         self.page = _render_page(config)
         super().__init__((config.host, config.port), SparqlHandler)
 
@@ -168,6 +203,32 @@ class SparqlServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/sparql"
+
+    def process_request(self, request, client_address) -> None:
+        """One thread per connection, at most ``max_connections`` (a 503 and close beyond)."""
+        with self._connections_lock:
+            full = self._connections >= self.max_connections
+            if not full:
+                self._connections += 1
+        if not full:
+            super().process_request(request, client_address)
+            return
+        body = b"too many connections: retry later\n"
+        try:
+            request.settimeout(2)
+            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n"
+                            b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: "
+                            + str(len(body)).encode() + b"\r\n\r\n" + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections -= 1
 
 
 def _render_page(config: ServeConfig) -> bytes:
@@ -197,6 +258,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep the console quiet
         pass
 
+    def setup(self) -> None:
+        self.timeout = self.server.config.socket_timeout  # idle or stalled connections are closed
+        super().setup()
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue`` with a body over the limit: 413 before the client sends it."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > self.server.config.max_body:
+            self.close_connection = True
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, self._too_large(length))
+            return False
+        return super().handle_expect_100()
+
     # -- plumbing
     def _send(self, status: HTTPStatus, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -212,16 +289,80 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+    def _error(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+        if self.close_connection:
+            headers = {**(headers or {}), "Connection": "close"}
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
+
+    def _too_large(self, length: int) -> str:
+        return f"request body of {length:,} bytes is over the limit of {self.server.config.max_body:,} (--max-body)"
+
+    def _declared_length(self) -> int:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self.close_connection = True
+            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not accepted: send Content-Length")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            raise RequestError(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+        return length
 
     def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
+        length = self._declared_length()
+        if length > self.server.config.max_body:
+            self.close_connection = True
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, self._too_large(length))
+            self._drain(length)
+            raise _Answered
+        self._body_read = True
         return self.rfile.read(length) if length else b""
 
+    def _drain(self, length: int) -> None:
+        """Read and drop a body (bounded in size and time) so that closing does not reset the connection."""
+        if length > DRAIN_LIMIT:
+            return
+        deadline = time.monotonic() + DRAIN_SECONDS
+        try:
+            self.connection.settimeout(DRAIN_SECONDS)
+            left = length
+            while left > 0 and time.monotonic() < deadline:
+                chunk = self.rfile.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+
+    def _discard_unread_body(self) -> None:
+        """Before an early error on a POST: drop its body (or close the connection if it is too big)."""
+        if self.command != "POST" or getattr(self, "_body_read", False):
+            return
+        self._body_read = True
+        self.close_connection = True
+        try:
+            length = self._declared_length()
+        except RequestError:
+            return
+        if length <= self.server.config.max_body:
+            self._drain(length)
+
     def _dispatch(self, method: str) -> None:
+        self._body_read = False
+        if not self.server.request_slots.acquire(blocking=False):
+            self._discard_unread_body()
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"busy: {self.server.config.max_concurrent} requests in progress (--max-concurrent)",
+                        {"Retry-After": "1"})
+            return
+        try:
+            self._dispatch_request(method)
+        finally:
+            self.server.request_slots.release()
+
+    def _dispatch_request(self, method: str) -> None:
         try:
             path = urlsplit(self.path).path
             if method in ("GET", "HEAD") and path in ("/", "/index.html"):
@@ -234,10 +375,20 @@ class SparqlHandler(BaseHTTPRequestHandler):
             if update is not None:
                 self._run_update(update)
             else:
+                self._authorize_read()
                 self._run_query(query)
+        except _Answered:
+            pass
         except RequestError as exc:
-            self._error(exc.status, str(exc))
-        except (BrokenPipeError, ConnectionResetError):
+            self._discard_unread_body()
+            self._error(exc.status, str(exc), exc.headers)
+        except EngineCrashed as exc:
+            if exc.alone:
+                self._error(HTTPStatus.BAD_REQUEST, f"{exc}: this request is refused")
+            else:
+                self._error(HTTPStatus.SERVICE_UNAVAILABLE, f"{exc} while answering several requests: retry",
+                            {"Retry-After": "1"})
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
             pass
         except Exception as exc:  # never a traceback to the client
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"server error: {type(exc).__name__}")
@@ -274,10 +425,38 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise RequestError(HTTPStatus.BAD_REQUEST, f"exactly one '{key}' parameter expected")
         return values[0]
 
+    # -- authentication
+    def _unauthorized(self, what: str) -> RequestError:
+        given = bearer_token(self.headers.get("Authorization")) is not None
+        challenge = 'Bearer realm="topicgraph"' + (', error="invalid_token"' if given else "")
+        return RequestError(HTTPStatus.UNAUTHORIZED,
+                            f"{what} need a valid token: send 'Authorization: Bearer <token>'"
+                            if not given else f"{what}: the bearer token is not valid",
+                            {"WWW-Authenticate": challenge})
+
+    def _authorize_read(self) -> None:
+        config = self.server.config
+        if config.read_token is None:
+            return
+        token = bearer_token(self.headers.get("Authorization"))
+        if not (token_matches(token, config.read_token) or token_matches(token, config.update_token)):
+            raise self._unauthorized("queries")
+
+    def _authorize_update(self) -> bool:
+        """True if the update carried the update token; 401 if a token is set and it did not."""
+        config = self.server.config
+        if config.update_token is None:
+            return False  # loopback only (make_server refuses anything else)
+        if not token_matches(bearer_token(self.headers.get("Authorization")), config.update_token):
+            raise self._unauthorized("updates")
+        return True
+
     # -- operations
     def _run_update(self, update: str) -> None:
         if not self.server.config.allow_update:
             raise RequestError(HTTPStatus.FORBIDDEN, "updates are disabled (start the server with --allow-update)")
+        authenticated = self._authorize_update()
+        _check_text(update, self.server.config, is_update=True)
         if uses_service(update):
             raise RequestError(HTTPStatus.BAD_REQUEST, "SERVICE is not allowed")
         try:
@@ -285,32 +464,32 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 self.server.store.update(update)
         except (SyntaxError, ValueError) as exc:
             raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL error: {_first_line(exc)}") from None
+        self.server.audit.record(self.client_address[0], update, authenticated)
         self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
 
     def _run_query(self, query: str) -> None:
         config = self.server.config
+        _check_text(query, config, is_update=False)
         if is_update(query):
             raise RequestError(HTTPStatus.BAD_REQUEST, "this is an update: send it as 'update' with POST")
         if uses_service(query):
             raise RequestError(HTTPStatus.BAD_REQUEST,
                                "SERVICE is not allowed: this endpoint does not query other servers")
+        params = parse_qs(urlsplit(self.path).query)
+        accept = self.headers.get("Accept")
+        if "format" in params and params["format"][0] in FORMAT_ALIASES:
+            accept = FORMAT_ALIASES[params["format"][0]]
+        graph_media = choose_type(accept, GRAPH_TYPES, "text/turtle")
+        result_media = choose_type(accept, RESULT_TYPES, "application/sparql-results+json")
         try:
-            result, truncated = run_with_deadline(_evaluate, (self.server.store, query, config.max_results),
-                                                  config.timeout, self.server.query_slots)
+            body, media, truncated = run_with_deadline(
+                answer_query, (self.server.store, query, config.max_results, graph_media, result_media),
+                config.timeout, self.server.query_slots)
         except TimeoutError:
             raise RequestError(HTTPStatus.SERVICE_UNAVAILABLE,
                                f"query timed out after {config.timeout:g} s (server limit)") from None
         except (SyntaxError, ValueError) as exc:  # QueryError: what each store maps its engine's errors into
             raise RequestError(HTTPStatus.BAD_REQUEST, f"SPARQL error: {_first_line(exc)}") from None
-        params = parse_qs(urlsplit(self.path).query)
-        accept = self.headers.get("Accept")
-        if "format" in params and params["format"][0] in FORMAT_ALIASES:
-            accept = FORMAT_ALIASES[params["format"][0]]
-        if result.graph is not None:
-            media = choose_type(accept, GRAPH_TYPES, "text/turtle")
-        else:
-            media = choose_type(accept, RESULT_TYPES, "application/sparql-results+json")
-        body = serialize_result(result, media)
         charset = "" if media.endswith("json") else "; charset=utf-8"
         extra = {"X-Topicgraph-Truncated": "true"} if truncated else {}
         self._send(HTTPStatus.OK, body, media + charset, extra)
@@ -338,6 +517,17 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed")
 
     do_DELETE = do_PATCH = do_PUT
+
+
+class _Answered(Exception):
+    """The error answer was already sent (e.g. a 413 followed by draining the body)."""
+
+
+def _check_text(sparql: str, config: ServeConfig, is_update: bool) -> None:
+    try:
+        check_text(sparql, config.limits, is_update=is_update)
+    except GuardError as exc:
+        raise RequestError(HTTPStatus.BAD_REQUEST, str(exc)) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -373,6 +563,17 @@ def run_with_deadline(function, args: tuple, timeout: float, slots: threading.Bo
     return box["value"]
 
 
+def answer_query(store: Store, query: str, max_results: int, graph_media: str,
+                 result_media: str) -> tuple[bytes, str, bool]:
+    """The serialized answer (body, media type, truncated?): in the engine worker if the store has one,
+    so that only bytes cross the process boundary."""
+    if hasattr(store, "answer"):
+        return store.answer(query, max_results, graph_media, result_media)
+    result, truncated = _evaluate(store, query, max_results)
+    media = graph_media if result.graph is not None else result_media
+    return serialize_result(result, media), media, truncated
+
+
 def _evaluate(store: Store, query: str, max_results: int) -> tuple[QueryResult, bool]:
     """Run a query and cut the answer to ``max_results`` rows/triples."""
     result = store.query(query, max_rows=max_results + 1)
@@ -400,10 +601,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def make_server(store: Store, config: ServeConfig) -> SparqlServer:
-    """A server bound to ``config.host:config.port`` (port 0: a free port), not yet serving."""
+def check_config(config: ServeConfig) -> None:
+    """ValueError if the server must not start so (bad limits; updates off loopback without a token)."""
     if config.timeout <= 0 or config.max_results <= 0:
         raise ValueError("--timeout and --max-results must be positive")
+    for name in ("max_body", "max_query_length", "max_depth", "max_concurrent", "workers"):
+        if getattr(config, name) <= 0:
+            raise ValueError(f"--{name.replace('_', '-')} must be positive")
+    check_startup(is_loopback(config.host), config.allow_update, config.update_token, config.read_token)
+
+
+def make_server(store: Store, config: ServeConfig) -> SparqlServer:
+    """A server bound to ``config.host:config.port`` (port 0: a free port), not yet serving."""
+    check_config(config)
     try:
         return SparqlServer(store, config)
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -25,14 +26,17 @@ class RemoteSparqlStore:
     the server must then treat its default graph as the union of the named graphs, as GraphDB, Virtuoso
     and ``topicgraph serve`` do). A query string on the URL is passed on with every request.
     Article graphs are written with one update request each (``DROP SILENT GRAPH`` + ``INSERT DATA``).
+    ``token`` (default: the environment variable ``TOPICGRAPH_STORE_TOKEN``) is sent as
+    ``Authorization: Bearer`` with every request, for a ``topicgraph serve`` that requires one.
     """
 
-    def __init__(self, url: str, timeout: float = 120.0) -> None:
+    def __init__(self, url: str, timeout: float = 120.0, token: str | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise StoreError(f"{url}: not an http(s) URL of a SPARQL server")
         self.url = url
         self.timeout = timeout
+        self.token = token if token is not None else os.environ.get("TOPICGRAPH_STORE_TOKEN") or None
         base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         self._params = parse_qsl(parts.query, keep_blank_values=True)
         self.graph_store: str | None = None
@@ -53,6 +57,8 @@ class RemoteSparqlStore:
 
     # -- HTTP
     def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str = "POST") -> tuple[str, bytes]:
+        if self.token:
+            headers = {**headers, "Authorization": f"Bearer {self.token}"}
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
