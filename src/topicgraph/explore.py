@@ -43,9 +43,11 @@ TYPE_STYLE = {
 }
 MENTION_EDGE_COLOR = "rgba(150,150,150,0.45)"
 CO_MENTION_EDGE_COLOR = "rgba(123,104,238,0.4)"
+#: Lighter on big graphs, where thousands of edges cross the centre.
+CO_MENTION_EDGE_COLOR_BIG = "rgba(123,104,238,0.2)"
 #: Article titles longer than this are shortened on the canvas (tooltip and side panel show them whole).
 CANVAS_LABEL_CHARS = 40
-DEFAULT_MAX_NODES = 2000
+DEFAULT_MAX_NODES = 5000
 #: Strongest co-mentioned entities listed in an entity's side panel.
 CO_MENTIONS_LISTED = 10
 #: Co-mention edges drawn per entity (its strongest), so the page stays readable and fast.
@@ -407,13 +409,10 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
     edges = []
     for u, v, attrs in sorted(graph.edges(data=True)):
         weight = int(attrs.get("weight", 1))
-        edges.append({"id": len(edges), "from": u, "to": v, "kind": "mention", "value": weight,
-                      "width": round(min(0.5 + 0.5 * math.log2(1 + weight), 3), 2), "color": MENTION_EDGE_COLOR,
-                      "title": f"{weight} mention{'s' if weight != 1 else ''}"})
+        edges.append({"from": u, "to": v, "kind": "mention", "value": weight,
+                      "width": round(min(0.5 + 0.5 * math.log2(1 + weight), 3), 1)})
     for u, v, weight in chosen.co_mention_edges:
-        edges.append({"id": len(edges), "from": u, "to": v, "kind": "co", "value": weight,
-                      "width": round(min(0.5 + math.log2(weight + 1), 6), 2), "color": CO_MENTION_EDGE_COLOR,
-                      "title": f"co-mentioned in {weight} article{'s' if weight != 1 else ''}"})
+        edges.append({"from": u, "to": v, "kind": "co", "value": weight, "width": round(min(0.5 + math.log2(weight + 1), 6), 1)})
     present = {n["group"] for n in nodes}
     dates = sorted(a["date"] for a in chosen.articles.values() if a["date"])
     members: dict[int, list[str]] = {}
@@ -436,6 +435,7 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
         "clusters": clusters,
         "maxWeight": max((w for _, _, w in chosen.co_mention_edges), default=1),
         "firstLabels": FIRST_VIEW_LABELS,
+        "edgeColors": {"mention": MENTION_EDGE_COLOR, "co": CO_MENTION_EDGE_COLOR_BIG if big else CO_MENTION_EDGE_COLOR},
         "options": {"physics": {"enabled": False}, "layout": {"improvedLayout": False},
                     "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big,
                                     "hideEdgesOnZoom": big},
