@@ -1,13 +1,18 @@
 """Compare the two candidate renderers of the explorer on the same graph in headless Chromium.
 
-    python benchmarks/explore_renderers.py --sigma-bundle src/topicgraph/templates/vendor/sigma-graphology.min.js
-    python benchmarks/explore_renderers.py --nodes 5000 --edges 20000 --nodes 20000 --edges 60000
+sigma.js is not shipped (vis-network won this comparison, see docs/explorer.md); build a bundle of it
+outside the checkout first (npm registry, pinned versions):
+
+    mkdir -p /tmp/sigma && cd /tmp/sigma && npm init -y && npm install sigma@3.0.3 graphology@0.26.0 esbuild@0.28.2
+    printf 'import Graph from "graphology";\nimport Sigma from "sigma";\nwindow.graphology = {Graph};\nwindow.Sigma = Sigma;\n' > entry.js
+    ./node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --outfile=bundle.js
+    python benchmarks/explore_renderers.py --sigma-bundle /tmp/sigma/bundle.js [--nodes 5000 --edges 20000]
 
 Both pages draw the same seeded graph (communities as clusters, positions given, no physics) with
-plain settings: vis-network 9.1.2 (from pyvis, canvas 2-D) and sigma.js + graphology (WebGL,
-the bundle ``scripts/build_explorer_js.sh`` builds). Printed: time from navigation to the first
-drawn frame ("ready"), and the median and 95th percentile of 30 camera steps (zoom in and out,
-pan), each measured from the camera change to the end of the frame it causes.
+plain settings: vis-network 9.1.2 (from pyvis, canvas 2-D, its own labels and edges) and sigma.js +
+graphology (WebGL; in headless Chromium without a GPU that is SwiftShader). Printed: time from
+navigation to the first drawn frame ("ready"), and the median and 95th percentile of 30 camera
+steps (zoom in and out, pan), each measured from the camera change to the end of the frame it causes.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
         "--no-first-run", "--disable-component-update", "--enable-unsafe-swiftshader"]
 VIS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def synthetic(nodes: int, edges: int, seed: int = 1) -> tuple[list[dict], list[tuple[int, int]]]:
@@ -125,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, action="append", help="node counts (default 5000)")
     parser.add_argument("--edges", type=int, action="append", help="edge counts, one per --nodes (default 20000)")
-    parser.add_argument("--sigma-bundle", type=Path,
-                        default=ROOT / "src" / "topicgraph" / "templates" / "vendor" / "sigma-graphology.min.js")
+    parser.add_argument("--sigma-bundle", type=Path, required=True, help="sigma.js + graphology IIFE bundle (see above)")
     args = parser.parse_args(argv)
     sizes = list(zip(args.nodes or [5000], args.edges or [20000]))
     print(f"{'renderer':>8} {'nodes':>6} {'edges':>7} {'page MB':>8} {'ready ms':>9} {'frame median ms':>16} {'frame p95 ms':>13}")

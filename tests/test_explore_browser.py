@@ -156,3 +156,14 @@ def test_xss_titles_and_urls_run_nothing(session):
     assert session.js("() => document.querySelectorAll('img, script[src], [onerror], b').length") == 0
     assert session.js("() => [...document.querySelectorAll('a')].filter(a => !/^https?:/.test(a.href)).length") == 0
     assert session.console_errors == []
+
+
+def test_min_weight_control_hides_weak_co_mentions(session):
+    assert session.js("id => window.topicgraph.select(id)", node("Redwood")) == node("Redwood")
+    assert node("GM") in session.js("() => window.topicgraph.state().shown")  # co-mentioned in 1 article
+    session.page.locator("#min-weight").fill("2")
+    shown = set(session.js("() => window.topicgraph.state().shown"))
+    assert node("GM") not in shown and node("Battery") in shown  # Battery: 4 articles in common
+    assert session.page.locator("#min-weight-value").inner_text() == "2"
+    assert session.js("() => window.topicgraph.back()") is True
+    assert session.js("() => window.topicgraph.state().selected") is None
