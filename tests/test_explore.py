@@ -309,3 +309,15 @@ def test_cli_articles_flag(store_dir, tmp_path):
     assert result.exit_code == 0, result.output
     data = page_data_of(out.read_text(encoding="utf-8"))
     assert data["nodes"] and all(n["group"] != "Article" for n in data["nodes"])
+
+
+def test_edge_budget_lowers_edges_per_entity_but_keeps_one(big_graph, monkeypatch):
+    import topicgraph.explore as explore
+
+    full = select_graph(big_graph, ExploreOptions())
+    monkeypatch.setattr(explore, "CO_MENTION_EDGE_BUDGET", 1)
+    lean = select_graph(big_graph, ExploreOptions())
+    assert len(lean.co_mention_edges) < len(full.co_mention_edges)
+    touched = {n for u, v, _ in lean.co_mention_edges for n in (u, v)}
+    with_co = {e for e, pairs in full.co_mentions.items() if pairs}
+    assert with_co <= touched  # every entity keeps its strongest co-mention

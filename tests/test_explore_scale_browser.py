@@ -97,9 +97,10 @@ def test_first_view_neighbourhood_back_and_alias_search(browser, pages, which):
                                             .map(e => e.from === id ? e.to : e.from)""", top))
         assert state["selected"] == top and set(state["shown"]) == neighbours | {top}
         assert state["faded"] == state["nodes"] - len(state["shown"]) > 0
-        faded_opacity = page.evaluate("ids => window.explorer.nodes.get(ids).map(n => n.opacity)",
+        faded_opacity = page.evaluate("ids => ids.map(id => window.explorer.network.body.nodes[id].options.opacity)",
                                       [n for n in nodes if n not in set(state["shown"])][:50])
         assert set(faded_opacity) == {0.1}
+        assert page.evaluate("id => window.explorer.network.body.nodes[id].options.opacity", top) in (None, 1)
         labels = page.evaluate("window.topicgraph.labels()")
         assert labels and overlapping(labels) == [] and {b["id"] for b in labels} <= set(state["shown"])  # faded: no label
         assert labels[0]["id"] == top

@@ -54,6 +54,8 @@ CO_MENTIONS_LISTED = 10
 CO_MENTION_EDGES_PER_ENTITY = 4
 #: ... when the page shows entities only (the co-mentions are then the only edges).
 CO_MENTION_EDGES_ENTITIES_ONLY = 6
+#: Above this many entities x edges per entity, fewer edges per entity (at least one): each drawn edge costs every frame.
+CO_MENTION_EDGE_BUDGET = 30_000
 #: Above this many articles in scope, article nodes are left out unless asked for (--articles) or --focus is given.
 ARTICLE_NODES_AUTO = 200
 #: One layout unit (about the distance between neighbours) in canvas pixels.
@@ -255,6 +257,7 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
         shown.nodes[n]["articles"] = scope.degree(n) if shown.nodes[n].get("type") != ARTICLE else 1
     entity_set = {n for n, t in shown.nodes(data="type") if t != ARTICLE}
     per_entity = CO_MENTION_EDGES_PER_ENTITY if with_articles else CO_MENTION_EDGES_ENTITIES_ONLY
+    per_entity = max(1, min(per_entity, CO_MENTION_EDGE_BUDGET // max(1, len(entity_set))))
     drawn: dict[tuple[str, str], int] = {}
     for entity in entity_set:
         taken = 0
