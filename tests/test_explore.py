@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from topicgraph.cli import main
 from topicgraph.explore import (
-    ExploreOptions, build_graph, co_mention_counts, layout, render_html, safe_url, select_graph, write_explorer,
+    ExploreOptions, build_graph, co_mention_counts, layout, page_data, render_html, safe_url, select_graph, write_explorer,
 )
 from topicgraph.graph.article import article_graph
 from topicgraph.model import Article, Entity, EntityType, Extraction, Mention, Method
@@ -259,3 +259,65 @@ def test_empty_selection_says_why(graph, tmp_path):
         empty.close()
     assert shown.graph.number_of_nodes() == 0 and "holds no articles yet" in shown.note
     assert page_data_of((tmp_path / "empty.html").read_text(encoding="utf-8"))["nodes"] == []
+
+
+# --------------------------------------------------------------------------- issue 18: archive scale
+
+@pytest.fixture(scope="module")
+def big_graph():
+    from topicgraph.evaluation.explore_synthetic import synthetic_explorer_graph
+
+    return synthetic_explorer_graph(300, 600, seed=2)
+
+
+def test_big_graphs_show_entities_and_co_mentions_first(big_graph):
+    chosen = select_graph(big_graph, ExploreOptions())
+    assert {t for _, t in chosen.graph.nodes(data="type")} <= {"Organization", "Person", "Place", "Technology"}
+    assert chosen.graph.number_of_edges() == 0 and len(chosen.co_mention_edges) > chosen.graph.number_of_nodes()
+    assert "the 300 articles are listed with each entity" in chosen.note
+    entity = next(iter(chosen.entity_articles))
+    assert chosen.entity_articles[entity]  # the side panel still lists its articles
+    with_articles = select_graph(big_graph, ExploreOptions(articles=True))
+    assert sum(1 for _, t in with_articles.graph.nodes(data="type") if t == "Article") == 300
+    around = select_graph(big_graph, ExploreOptions(focus=chosen.graph.nodes[entity]["label"]))
+    assert any(t == "Article" for _, t in around.graph.nodes(data="type"))  # --focus draws articles
+
+
+def test_page_data_colours_communities_ranks_and_aliases(big_graph, graph):
+    data = page_data(select_graph(big_graph, ExploreOptions()))
+    nodes = data["nodes"]
+    assert sorted(n["r"] for n in nodes) == list(range(len(nodes)))
+    top = min(nodes, key=lambda n: n["r"])
+    assert top["n"] == max(n["n"] for n in nodes)  # most important = most articles
+    by_community: dict[int, set[str]] = {}
+    for n in nodes:
+        by_community.setdefault(n["c"], set()).add(n["color"])
+    assert all(len(colours) == 1 for colours in by_community.values()) and len(by_community) > 1
+    assert data["clusters"] and data["clusters"][0]["size"] >= data["clusters"][-1]["size"]
+    assert data["maxWeight"] == max(e["value"] for e in data["edges"] if e["kind"] == "co")
+    aliased = graph.copy()
+    aliased.nodes[node("GM")]["names"] = ("GM", "General Motors")
+    small = page_data(select_graph(aliased, ExploreOptions()))
+    gm = next(n for n in small["nodes"] if n["id"] == node("GM"))
+    assert gm["name"] == "General Motors" and gm["aka"] == ["GM"]  # search finds a node by any of its names
+    assert all("title" not in e for e in small["edges"])  # the page draws edges itself, no per-edge tooltip
+
+
+def test_cli_articles_flag(store_dir, tmp_path):
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(main, ["--store", str(store_dir), "explore", "-o", str(out), "--no-articles"])
+    assert result.exit_code == 0, result.output
+    data = page_data_of(out.read_text(encoding="utf-8"))
+    assert data["nodes"] and all(n["group"] != "Article" for n in data["nodes"])
+
+
+def test_edge_budget_lowers_edges_per_entity_but_keeps_one(big_graph, monkeypatch):
+    import topicgraph.explore as explore
+
+    full = select_graph(big_graph, ExploreOptions())
+    monkeypatch.setattr(explore, "CO_MENTION_EDGE_BUDGET", 1)
+    lean = select_graph(big_graph, ExploreOptions())
+    assert len(lean.co_mention_edges) < len(full.co_mention_edges)
+    touched = {n for u, v, _ in lean.co_mention_edges for n in (u, v)}
+    with_co = {e for e, pairs in full.co_mentions.items() if pairs}
+    assert with_co <= touched  # every entity keeps its strongest co-mention

@@ -101,9 +101,13 @@ def test_search_focuses_the_right_node(session):
     session.page.fill("#search", "jb straub")
     session.page.press("#search", "Enter")
     assert session.js("() => window.explorer.network.getSelectedNodes()") == [node("Straubel")]
-    view = session.js("() => window.explorer.network.getViewPosition()")
-    pos = session.js("id => window.explorer.network.getPositions([id])[id]", node("Straubel"))
-    assert abs(view["x"] - pos["x"]) < 1 and abs(view["y"] - pos["y"]) < 1
+    # the camera fits the neighbourhood: the node and every neighbour are on screen
+    box = session.page.locator("#graph").bounding_box()
+    state = session.js("() => window.topicgraph.state()")
+    assert state["selected"] == node("Straubel") and len(state["shown"]) > 1
+    for shown in state["shown"]:
+        xy = session.js("id => window.explorer.network.canvasToDOM(window.explorer.network.getPositions([id])[id])", shown)
+        assert 0 <= xy["x"] <= box["width"] and 0 <= xy["y"] <= box["height"], shown
     assert session.page.locator("#sel-title").inner_text() == "JB Straubel (Person)"
     session.page.fill("#search", "no such thing")
     session.page.press("#search", "Enter")
@@ -152,3 +156,14 @@ def test_xss_titles_and_urls_run_nothing(session):
     assert session.js("() => document.querySelectorAll('img, script[src], [onerror], b').length") == 0
     assert session.js("() => [...document.querySelectorAll('a')].filter(a => !/^https?:/.test(a.href)).length") == 0
     assert session.console_errors == []
+
+
+def test_min_weight_control_hides_weak_co_mentions(session):
+    assert session.js("id => window.topicgraph.select(id)", node("Redwood")) == node("Redwood")
+    assert node("GM") in session.js("() => window.topicgraph.state().shown")  # co-mentioned in 1 article
+    session.page.locator("#min-weight").fill("2")
+    shown = set(session.js("() => window.topicgraph.state().shown"))
+    assert node("GM") not in shown and node("Battery") in shown  # Battery: 4 articles in common
+    assert session.page.locator("#min-weight-value").inner_text() == "2"
+    assert session.js("() => window.topicgraph.back()") is True
+    assert session.js("() => window.topicgraph.state().selected") is None

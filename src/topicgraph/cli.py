@@ -220,18 +220,20 @@ def related(ctx, article_id, k, method, since, same_language, store_results, fmt
 @click.option("--depth", default=1, show_default=True, help="Neighbourhood depth around --focus, in entity hops (1 = its articles and their entities).")
 @click.option("--types", "types", multiple=True, metavar="TYPE[,TYPE]",
               help="Node types to show: Article, Organization, Person, Place, Technology (repeatable or comma-separated).")
-@click.option("--max-nodes", default=2000, show_default=True, help="Show at most this many nodes (best-connected first, with a note on the page).")
+@click.option("--max-nodes", default=5000, show_default=True, help="Show at most this many nodes (best-connected first, with a note on the page).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--title", default="topicgraph explorer", show_default=True, help="Page title.")
 @click.option("--seed", default=42, show_default=True, help="Seed of the layout (same seed, same picture).")
+@click.option("--articles/--no-articles", default=None,
+              help="Draw article nodes (default: yes for small graphs and with --focus; big graphs show entities and co-mentions).")
 @click.pass_context
-def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed) -> None:
+def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed, articles) -> None:
     """Write an offline HTML graph explorer (one file, no network needed)."""
     from .explore import ExploreOptions, write_explorer
 
     options = ExploreOptions(focus=focus, depth=depth, max_nodes=max_nodes, seed=seed,
                              types=tuple(t.strip() for item in types for t in item.split(",") if t.strip()),
-                             since=since.date() if since else None)
+                             since=since.date() if since else None, articles=articles)
     shown = write_explorer(_store(ctx), output, title=title, options=options)
     click.echo(f"wrote {output} ({shown.graph.number_of_nodes()} nodes, {shown.graph.number_of_edges()} mention edges, "
                f"{len(shown.co_mention_edges)} co-mention edges)")

@@ -2,8 +2,10 @@
 
 The page is built from our own template, not pyvis's: pyvis's template loads Bootstrap from a
 CDN even with ``cdn_resources="in_line"``, and its ``Network.add_node``/``add_edge``/``from_nx``
-are quadratic. Positions are computed here (igraph's grid Fruchterman-Reingold, seeded) and
-physics stays off in the browser, which is what makes 5,000 nodes usable.
+are quadratic. Positions are computed here (``explore_layout``: Louvain communities, igraph's
+Fruchterman-Reingold per component, components packed) and physics stays off in the browser;
+the page draws its own labels (most important first, never overlapping), which is what makes
+5,000 nodes usable. On big graphs the page shows entities and their co-mentions only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pyvis
 from markupsafe import Markup
 from scipy import sparse
 
+from .explore_layout import community_colour, communities, grouped_layout
 from .store import Store
 
 ARTICLE = "Article"
@@ -40,13 +43,27 @@ TYPE_STYLE = {
 }
 MENTION_EDGE_COLOR = "rgba(150,150,150,0.45)"
 CO_MENTION_EDGE_COLOR = "rgba(123,104,238,0.4)"
+#: Lighter on big graphs, where thousands of edges cross the centre.
+CO_MENTION_EDGE_COLOR_BIG = "rgba(123,104,238,0.2)"
 #: Article titles longer than this are shortened on the canvas (tooltip and side panel show them whole).
 CANVAS_LABEL_CHARS = 40
-DEFAULT_MAX_NODES = 2000
+DEFAULT_MAX_NODES = 5000
 #: Strongest co-mentioned entities listed in an entity's side panel.
 CO_MENTIONS_LISTED = 10
 #: Co-mention edges drawn per entity (its strongest), so the page stays readable and fast.
 CO_MENTION_EDGES_PER_ENTITY = 4
+#: ... when the page shows entities only (the co-mentions are then the only edges).
+CO_MENTION_EDGES_ENTITIES_ONLY = 6
+#: Above this many entities x edges per entity, fewer edges per entity (at least one): each drawn edge costs every frame.
+CO_MENTION_EDGE_BUDGET = 30_000
+#: Above this many articles in scope, article nodes are left out unless asked for (--articles) or --focus is given.
+ARTICLE_NODES_AUTO = 200
+#: One layout unit (about the distance between neighbours) in canvas pixels.
+LAYOUT_UNIT = 30.0
+#: Labels the page draws at the fitted first view (more appear as one zooms in).
+FIRST_VIEW_LABELS = 30
+#: Clusters listed in the page's legend (largest first, with their most mentioned entities).
+CLUSTERS_LISTED = 8
 #: Articles listed (most recent first) in an entity's side panel and used by the date/category filter.
 ARTICLES_LISTED = 100
 LAYOUT_SCALE = 1000.0
@@ -63,6 +80,8 @@ class ExploreOptions:
     max_nodes: int = DEFAULT_MAX_NODES
     since: dt.date | None = None
     seed: int = 42
+    #: Draw article nodes: None decides by size (small graphs and --focus yes, big graphs entities only).
+    articles: bool | None = None
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in NODE_TYPES]
@@ -219,6 +238,13 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
         wanted = set(options.types)
         shown = shown.subgraph([n for n, t in shown.nodes(data="type") if t in wanted or n == focus])
     notes = []
+    in_scope = sum(1 for _, t in shown.nodes(data="type") if t == ARTICLE)
+    with_articles = options.articles if options.articles is not None else (
+        focus is not None or in_scope <= ARTICLE_NODES_AUTO or ARTICLE in options.types)
+    if not with_articles and in_scope:
+        shown = shown.subgraph([n for n, t in shown.nodes(data="type") if t != ARTICLE or n == focus])
+        notes.append(f"Entities and their co-mentions; the {in_scope:,} articles are listed with each entity "
+                     "(topicgraph explore --articles draws them as nodes too).")
     if shown.number_of_nodes() > options.max_nodes:
         degree = {n: scope.degree(n) for n in shown}
         ranked = sorted(shown.nodes, key=lambda n: (n != focus, -degree[n], n))
@@ -230,6 +256,8 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
     for n in shown:
         shown.nodes[n]["articles"] = scope.degree(n) if shown.nodes[n].get("type") != ARTICLE else 1
     entity_set = {n for n, t in shown.nodes(data="type") if t != ARTICLE}
+    per_entity = CO_MENTION_EDGES_PER_ENTITY if with_articles else CO_MENTION_EDGES_ENTITIES_ONLY
+    per_entity = max(1, min(per_entity, CO_MENTION_EDGE_BUDGET // max(1, len(entity_set))))
     drawn: dict[tuple[str, str], int] = {}
     for entity in entity_set:
         taken = 0
@@ -237,7 +265,7 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
             if other in entity_set:
                 drawn[tuple(sorted((entity, other)))] = weight
                 taken += 1
-                if taken == CO_MENTION_EDGES_PER_ENTITY:
+                if taken == per_entity:
                     break
     entity_articles = {}
     articles = {}
@@ -335,11 +363,27 @@ def _tooltip(attrs: dict, articles: int) -> str:
     return f"{label}\n{ntype} · {articles} article{'s' if articles != 1 else ''}"
 
 
+def _layout_graph(chosen: ExplorerGraph) -> nx.Graph:
+    """The drawn graph with its co-mention edges, weighted (mentions by count, co-mentions by shared articles)."""
+    combined = nx.Graph()
+    combined.add_nodes_from(chosen.graph.nodes)
+    for u, v, weight in chosen.graph.edges(data="weight", default=1):
+        combined.add_edge(u, v, weight=int(weight))
+    for u, v, weight in chosen.co_mention_edges:
+        combined.add_edge(u, v, weight=int(weight) + (combined.edges[u, v]["weight"] if combined.has_edge(u, v) else 0))
+    return combined
+
+
 def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
-    """Everything the page's script reads: vis nodes/edges with positions, side-panel data, filters."""
+    """Everything the page's script reads: vis nodes/edges with positions, side-panel data, filters, clusters."""
     graph = chosen.graph
-    positions = layout(graph, seed=seed, extra_edges=chosen.co_mention_edges)
-    degree = dict(graph.degree())
+    combined = _layout_graph(chosen)
+    community = communities(combined, seed=seed)
+    positions = grouped_layout(combined, community, seed=seed)
+    # importance: entities by the articles mentioning them, then articles; ties by connections, then id
+    ranked = sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("type") == ARTICLE, -int(graph.nodes[n].get("articles", 1)),
+                                                -combined.degree(n), n))
+    rank = {n: i for i, n in enumerate(ranked)}
     nodes = []
     for node_id in sorted(graph.nodes):
         attrs = graph.nodes[node_id]
@@ -348,11 +392,12 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
         articles = int(attrs.get("articles", 1))
         x, y = positions[node_id]
         label = str(attrs.get("label", node_id))
+        group = community.get(node_id, -1)
         node = {"id": node_id, "label": label, "name": label, "title": _tooltip(attrs, articles),
-                "group": ntype, "color": style["color"], "shape": style["shape"],
-                "size": round(min(6 + 3 * math.sqrt(degree.get(node_id, 0)), 60), 1),
-                "x": round(x * LAYOUT_SCALE * max(1.0, math.sqrt(len(graph)) / 10), 1),
-                "y": round(y * LAYOUT_SCALE * max(1.0, math.sqrt(len(graph)) / 10), 1), "n": articles}
+                "group": ntype, "color": style["color"] if ntype == ARTICLE else community_colour(group),
+                "shape": style["shape"], "size": round(min(4 + 3 * math.sqrt(articles if ntype != ARTICLE else 1), 36), 1),
+                "x": round(x * LAYOUT_UNIT, 1), "y": round(y * LAYOUT_UNIT, 1), "n": articles, "c": group,
+                "r": rank[node_id]}
         if ntype == ARTICLE:
             if len(label) > CANVAS_LABEL_CHARS:
                 node["label"] = label[:CANVAS_LABEL_CHARS - 1].rstrip() + "…"
@@ -360,19 +405,26 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
         else:
             node.update(arts=chosen.entity_articles.get(node_id, []),
                         co=[[other, w] for other, w in chosen.co_mentions.get(node_id, [])])
+            aka = [name for name in attrs.get("names", ()) if name != label]
+            if aka:
+                node["aka"] = aka
         nodes.append(node)
     edges = []
     for u, v, attrs in sorted(graph.edges(data=True)):
         weight = int(attrs.get("weight", 1))
         edges.append({"from": u, "to": v, "kind": "mention", "value": weight,
-                      "width": round(min(0.5 + 0.5 * math.log2(1 + weight), 3), 2), "color": MENTION_EDGE_COLOR,
-                      "title": f"{weight} mention{'s' if weight != 1 else ''}"})
+                      "width": round(min(0.5 + 0.5 * math.log2(1 + weight), 3), 1)})
     for u, v, weight in chosen.co_mention_edges:
-        edges.append({"from": u, "to": v, "kind": "co", "value": weight,
-                      "width": round(min(0.5 + math.log2(weight + 1), 6), 2), "color": CO_MENTION_EDGE_COLOR,
-                      "title": f"co-mentioned in {weight} article{'s' if weight != 1 else ''}"})
+        edges.append({"from": u, "to": v, "kind": "co", "value": weight, "width": round(min(0.5 + math.log2(weight + 1), 6), 1)})
     present = {n["group"] for n in nodes}
     dates = sorted(a["date"] for a in chosen.articles.values() if a["date"])
+    members: dict[int, list[str]] = {}
+    for node_id in ranked:
+        if graph.nodes[node_id].get("type") != ARTICLE:
+            members.setdefault(community.get(node_id, -1), []).append(node_id)
+    clusters = [{"c": c, "color": community_colour(c), "size": len(ids), "top": [graph.nodes[i].get("label", i) for i in ids[:3]]}
+                for c, ids in sorted(members.items()) if 0 <= c < CLUSTERS_LISTED and len(ids) > 1]
+    big = len(nodes) > 1000 or len(edges) > 4000
     return {
         "nodes": nodes,
         "edges": edges,
@@ -383,9 +435,13 @@ def page_data(chosen: ExplorerGraph, seed: int = 42) -> dict:
                   for t in (*NODE_TYPES, "Entity") if t in present},
         "categories": sorted({c for a in chosen.articles.values() for c in a["cats"]}),
         "dates": [dates[0], dates[-1]] if dates else [],
+        "clusters": clusters,
+        "maxWeight": max((w for _, _, w in chosen.co_mention_edges), default=1),
+        "firstLabels": FIRST_VIEW_LABELS,
+        "edgeColors": {"mention": MENTION_EDGE_COLOR, "co": CO_MENTION_EDGE_COLOR_BIG if big else CO_MENTION_EDGE_COLOR},
         "options": {"physics": {"enabled": False}, "layout": {"improvedLayout": False},
-                    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(nodes) > 1000,
-                                    "hideEdgesOnZoom": len(nodes) > 1000},
+                    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big,
+                                    "hideEdgesOnZoom": big},
                     "edges": {"smooth": False, "selectionWidth": 2},
                     "nodes": {"font": {"size": 12}, "borderWidth": 1}},
     }
