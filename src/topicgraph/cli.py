@@ -563,8 +563,8 @@ def serve(ctx, host, port, allow_update, update_token, read_token, timeout, max_
           max_depth, max_concurrent, isolate, audit_log, cors) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (read-only, loopback, until Ctrl-C)."""
     from .serve import ServeConfig, check_config, is_loopback, make_server
-    from .serve_auth import audit_path, log_audit_to_stderr
-    from .serve_worker import open_served_store
+    from .serve.auth import audit_path, log_audit_to_stderr
+    from .serve.worker import open_served_store
 
     audit_log = audit_log or audit_path(ctx.obj["store_spec"])
     if audit_log is None:
@@ -619,7 +619,7 @@ def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdi
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the store goes (default: a temporary directory).")
 def bench_serve_command(articles, repeat, workdir) -> None:
     """p50 per named query in process, through serve's engine worker process, and over HTTP."""
-    from .serve_bench import run_serve_bench
+    from .evaluation.bench_serve import run_serve_bench
 
     run_serve_bench(articles, repeat=repeat, workdir=workdir, echo=click.echo)
 

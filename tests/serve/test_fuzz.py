@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from topicgraph.serve import ServeConfig, serve_in_thread
-from topicgraph.serve_worker import IsolatedStore
+from topicgraph.serve.worker import IsolatedStore
 from topicgraph.store import open_store
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from topicgraph.cli import main
 from topicgraph.serve import ServeConfig, make_server, serve_in_thread
-from topicgraph.serve_worker import IsolatedStore
+from topicgraph.serve.worker import IsolatedStore
 from topicgraph.store import open_store
 
 pytestmark = pytest.mark.server
@@ -207,7 +207,7 @@ def test_read_token(isolated):
 
 
 def test_audit_log_lives_beside_an_on_disk_store(tmp_path):
-    from topicgraph.serve_auth import audit_path
+    from topicgraph.serve.auth import audit_path
 
     assert audit_path(tmp_path / "s") == tmp_path / "s" / "audit.log"
     assert audit_path("memory") is None and audit_path("http://127.0.0.1:1/sparql") is None

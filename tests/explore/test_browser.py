@@ -15,12 +15,12 @@ import pytest
 from topicgraph.explore import ExploreOptions, build_graph, render_html, select_graph
 from topicgraph.store import open_store
 
-from .test_explore import XSS_ENTITY, XSS_TITLE, node, write_fixture_store
+from .test_page import XSS_ENTITY, XSS_TITLE, node, write_fixture_store
 
 CHROMIUM = Path(os.environ.get("TOPICGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
                  "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-component-update"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not CHROMIUM.exists():

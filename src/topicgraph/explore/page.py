@@ -2,7 +2,7 @@
 
 The page is built from our own template, not pyvis's: pyvis's template loads Bootstrap from a
 CDN even with ``cdn_resources="in_line"``, and its ``Network.add_node``/``add_edge``/``from_nx``
-are quadratic. Positions are computed here (``explore_layout``: Louvain communities, igraph's
+are quadratic. Positions are computed here (``layout``: Louvain communities, igraph's
 Fruchterman-Reingold per component, components packed) and physics stays off in the browser;
 the page draws its own labels (most important first, never overlapping), which is what makes
 5,000 nodes usable. On big graphs the page shows entities and their co-mentions only.
@@ -27,8 +27,8 @@ import pyvis
 from markupsafe import Markup
 from scipy import sparse
 
-from .explore_layout import community_colour, communities, grouped_layout
-from .store import Store
+from .layout import community_colour, communities, grouped_layout
+from ..store import Store
 
 ARTICLE = "Article"
 ENTITY_TYPES = ("Organization", "Person", "Place", "Technology")

@@ -1,7 +1,7 @@
 """Benchmark (figures, not a test): what the engine worker process of ``serve`` costs the named queries.
 
 ``topicgraph bench serve``: the synthetic archive of ``bench queries`` on disk, then p50 per named
-query (a) on embedded Oxigraph in this process, (b) through :class:`~topicgraph.serve_worker.IsolatedStore`
+query (a) on embedded Oxigraph in this process, (b) through :class:`~topicgraph.serve.worker.IsolatedStore`
 (the store in a child process, results pickled over a socket pair), and over HTTP through ``serve``
 (c) with the store in process and (d) with the worker, as a client sees it.
 """
@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from .evaluation.bench import Echo, _load, bench_parameters, store_suggestions
-from .query import run_named_query
-from .serve import ServeConfig, serve_in_thread
-from .serve_worker import IsolatedStore
-from .store import OXIGRAPH_DIR, OxigraphStore, RemoteSparqlStore, Store
+from .bench import Echo, _load, bench_parameters, store_suggestions
+from ..query import run_named_query
+from ..serve import ServeConfig, serve_in_thread
+from ..serve.worker import IsolatedStore
+from ..store import OXIGRAPH_DIR, OxigraphStore, RemoteSparqlStore, Store
 
 COLUMNS = ("embedded", "worker", "http", "http+worker")
 

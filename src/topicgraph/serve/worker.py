@@ -1,7 +1,7 @@
 """The store in a supervised worker process, so that a crash of the query engine costs requests, not the server.
 
 :class:`IsolatedStore` implements the :class:`~topicgraph.store.Store` protocol by sending each call
-over a socket pair to a child process (``python -m topicgraph.serve_worker``) that opened the on-disk store and answers
+over a socket pair to a child process (``python -m topicgraph.serve.worker``) that opened the on-disk store and answers
 with a thread pool. If the child dies (a segfault in the native engine, the OOM killer), every call
 in flight fails with :class:`EngineCrashed` and a new child opens the store again; Oxigraph's writes
 are transactions, so an update cut short leaves nothing behind. Results cross the pipe pickled
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .store import QueryResult, StoreError, Triple, open_store
-from .store.convert import remove_graph_update, replace_graph_update
+from ..store import DEFAULT_STORE, MEMORY, QueryResult, StoreError, Triple, open_store
+from ..store.convert import remove_graph_update, replace_graph_update
 
 #: Store methods the worker runs for the parent ("answer": a query answered as serialized bytes).
 _CALLS = {"query", "update", "dump_nquads", "graphs", "select_values", "answer"}
@@ -56,7 +56,7 @@ def _worker_main(spec: str, read_only: bool, threads: int, conn) -> None:
             if method not in _CALLS:
                 raise ValueError(f"unknown call {method!r}")
             if method == "answer":
-                from .serve import answer_query
+                from .server import answer_query
 
                 value = answer_query(store, *args)
             else:
@@ -100,7 +100,7 @@ class IsolatedStore:
     # -- supervision
     def _start(self) -> None:
         parent_sock, child_sock = socket.socketpair()
-        command = [sys.executable, "-m", "topicgraph.serve_worker", "--fd", str(child_sock.fileno()),
+        command = [sys.executable, "-m", "topicgraph.serve.worker", "--fd", str(child_sock.fileno()),
                    "--threads", str(self.threads), self.spec] + (["--read-only"] if self.read_only else [])
         process = subprocess.Popen(command, pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL)
         child_sock.close()
@@ -221,8 +221,6 @@ class IsolatedStore:
 def open_served_store(spec: str | Path | None, threads: int = 4):
     """The store ``serve`` answers from: an on-disk store in a worker process, else the store itself
     (rdflib in memory is pure Python; a remote server crashes on its own)."""
-    from .store import DEFAULT_STORE, MEMORY
-
     if spec is not None and (str(spec) == MEMORY or str(spec).startswith(("http://", "https://"))):
         return open_store(spec)
     return IsolatedStore(spec if spec is not None else DEFAULT_STORE, threads=threads)
@@ -230,7 +228,7 @@ def open_served_store(spec: str | Path | None, threads: int = 4):
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the worker process (started by :class:`IsolatedStore`, not by hand)."""
-    parser = argparse.ArgumentParser(prog="python -m topicgraph.serve_worker")
+    parser = argparse.ArgumentParser(prog="python -m topicgraph.serve.worker")
     parser.add_argument("spec")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--threads", type=int, default=4)

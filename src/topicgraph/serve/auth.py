@@ -16,6 +16,8 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..store import store_directory
+
 #: Environment variables read by ``topicgraph serve`` for the tokens (the command line wins).
 UPDATE_TOKEN_ENV = "TOPICGRAPH_UPDATE_TOKEN"
 READ_TOKEN_ENV = "TOPICGRAPH_READ_TOKEN"
@@ -55,8 +57,6 @@ def check_startup(host_is_loopback: bool, allow_update: bool, update_token: str 
 
 def audit_path(store_spec: str | Path | None) -> Path | None:
     """``audit.log`` beside an on-disk store (its directory), None for a memory or remote store."""
-    from .store import store_directory
-
     directory = store_directory(store_spec)
     return None if directory is None else directory / AUDIT_LOG_NAME
 

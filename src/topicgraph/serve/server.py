@@ -11,11 +11,11 @@ already has its answer) and at most ``max_results`` rows or triples are returned
 ``X-Topicgraph-Truncated: true`` says when the answer was cut); CORS headers only with ``cors``.
 
 Hostile requests (issue 21): texts over ``max_query_length`` or nested deeper than ``max_depth`` get
-400 before any parser sees them (sparql_guard.py); bodies over ``max_body`` get 413; more than
+400 before any parser sees them (guard.py); bodies over ``max_body`` get 413; more than
 ``max_concurrent`` requests at once get 503 with ``Retry-After``; an engine crash in the worker
-process of an on-disk store (serve_worker.py) costs the requests in flight, not the server. Updates
+process of an on-disk store (serve/worker.py) costs the requests in flight, not the server. Updates
 need a bearer token whenever one is set, and one must be set off loopback; queries need the read token
-when one is set (serve_auth.py). Every accepted update is written to the audit log.
+when one is set (auth.py). Every accepted update is written to the audit log.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
-from .namespaces import PREFIXES
-from .query import list_named_queries
-from .serve_auth import AuditLog, bearer_token, check_startup, token_matches
-from .serve_worker import EngineCrashed
-from .sparql_guard import GuardError, GuardLimits, check_text
-from .store import QueryResult, Store
+from ..namespaces import PREFIXES
+from ..query import list_named_queries
+from .auth import AuditLog, bearer_token, check_startup, token_matches
+from .worker import EngineCrashed
+from .guard import GuardError, GuardLimits, check_text
+from ..store import QueryResult, Store
 
 QUERY_PATHS = {"/sparql", "/query"}
 UPDATE_PATHS = {"/sparql", "/update"}

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from topicgraph.query import list_named_queries
-from topicgraph.sparql_guard import GuardError, GuardLimits, check_text, nesting_depth
+from topicgraph.serve.guard import GuardError, GuardLimits, check_text, nesting_depth
 
 
 def _reference_depth(text: str) -> int:

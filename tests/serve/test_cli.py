@@ -47,7 +47,7 @@ def test_serve_command_with_token_worker_and_audit(tmp_path):
                           {"TOPICGRAPH_UPDATE_TOKEN": "tok-123"})
     url = re.sub(r"//[^/:]+:", "//127.0.0.1:", url)
     try:
-        workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "topicgraph.serve_worker"],
+        workers = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "topicgraph.serve.worker"],
                                  capture_output=True, text=True).stdout.split()
         assert len(workers) == 1  # the store lives in one worker process
         update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 'c' } }"
@@ -68,7 +68,7 @@ def test_serve_command_with_token_worker_and_audit(tmp_path):
 
 @pytest.mark.slow
 def test_bench_serve_prints_the_four_ways():
-    from topicgraph.serve_bench import COLUMNS, run_serve_bench
+    from topicgraph.evaluation.bench_serve import COLUMNS, run_serve_bench
 
     lines: list[str] = []
     figures = run_serve_bench(40, repeat=1, echo=lines.append)

@@ -16,7 +16,7 @@ from topicgraph.explore import ExploreOptions, build_graph, render_html, select_
 from topicgraph.evaluation.explore_synthetic import synthetic_explorer_graph
 from topicgraph.store import open_store
 
-from .test_explore_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not CHROMIUM.exists():

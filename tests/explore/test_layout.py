@@ -7,7 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from topicgraph.explore_layout import PALETTE, communities, community_colour, grouped_layout
+from topicgraph.explore.layout import PALETTE, communities, community_colour, grouped_layout
 
 
 def planted(groups: int = 4, size: int = 25, seed: int = 3) -> nx.Graph:
