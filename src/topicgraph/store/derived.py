@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from itertools import combinations
 
@@ -60,10 +61,84 @@ _P_LEVEL_ENTITY, _P_CO_TYPE, _P_LEVEL_TYPE, _P_LEVEL_CAT = TG.levelEntity, TG.co
 _TYPE_CLASSES: dict[str, URIRef] = {}
 #: Language preference of display labels: German, then untagged, then English.
 LABEL_LANGUAGES = ("de", "", "en")
-#: Count keys whose nodes are grouped into levels.
-_LEVELLED = {"entity", "pair", "category"}
 #: The LIMITs of the named queries that read the marks (queries/*.rq).
 RECENT_K, COMENTION_K, TYPE_K, CATEGORY_K = 100, 50, 100, 25
+
+
+# --------------------------------------------------------------------------- statistic keys
+# One small type per statistic; each is a tuple whose last field names its kind, so keys of two kinds with
+# the same fields never compare equal, and a key is as cheap to hash as a tuple.
+
+class EntityCount(NamedTuple):
+    """Articles that mention ``entity`` (``tg:articleCount`` on the entity itself)."""
+
+    entity: str
+    kind: str = "entity"
+
+
+class PairCount(NamedTuple):
+    """Articles that mention both ``a`` and ``b`` (``a < b``): a ``tg:CoMention`` node's article count."""
+
+    a: str
+    b: str
+    kind: str = "pair"
+
+
+class PairSentences(NamedTuple):
+    """Sentences that mention both ``a`` and ``b``: the same ``tg:CoMention`` node's sentence count."""
+
+    a: str
+    b: str
+    kind: str = "pairsent"
+
+
+class MonthCount(NamedTuple):
+    """Articles of one month (``YYYY-MM``, "" undated) that mention ``entity``: a ``tg:EntityMonth`` node."""
+
+    entity: str
+    month: str
+    kind: str = "month"
+
+
+class CategoryCount(NamedTuple):
+    """Articles of one category that mention ``entity``: a ``tg:EntityCategory`` node."""
+
+    entity: str
+    category: str
+    kind: str = "category"
+
+
+class PairLevel(NamedTuple):
+    """The co-mention nodes of ``entity`` with entities of ``co_type`` whose count has ``level``."""
+
+    entity: str
+    co_type: URIRef
+    level: int
+    kind: str = "pairlevel"
+
+
+class TypeLevel(NamedTuple):
+    """The entities of ``type`` whose article count has ``level``."""
+
+    type: URIRef
+    level: int
+    kind: str = "typelevel"
+
+
+class CategoryLevel(NamedTuple):
+    """The entity-category nodes of ``category`` whose count has ``level``."""
+
+    category: str
+    level: int
+    kind: str = "catlevel"
+
+
+CountKey = EntityCount | PairCount | PairSentences | MonthCount | CategoryCount
+LevelKey = PairLevel | TypeLevel | CategoryLevel
+StatKey = CountKey | LevelKey
+#: Count keys whose nodes are grouped into levels, and the level keys.
+_LEVELLED = (EntityCount, PairCount, CategoryCount)
+_LEVELS = (PairLevel, TypeLevel, CategoryLevel)
 
 
 def level_of(count: int) -> int:
@@ -128,18 +203,18 @@ class Contribution:
                           tuple({str(c) for c in graph.objects(article, TG.category)}))
 
     def counts(self) -> Counter:
-        """Counter keyed by statistic: ``("entity", e)``, ``("pair", e1, e2)`` with ``e1 < e2`` (articles and sentences),
-        ``("month", e, month)``, ``("category", e, category)``."""
+        """Counter keyed by statistic (:data:`CountKey`): entities, co-mention pairs (articles and sentences),
+        entity months and entity categories."""
         c: Counter = Counter()
         month = self.month or ""
         for e in self.entities:
-            c[("entity", e)] += 1
-            c[("month", e, month)] += 1
+            c[EntityCount(e)] += 1
+            c[MonthCount(e, month)] += 1
             for category in self.categories:
-                c[("category", e, category)] += 1
+                c[CategoryCount(e, category)] += 1
         for (a, b), n in self.pair_sentences.items():
-            c[("pair", a, b)] += 1
-            c[("pairsent", a, b)] += n
+            c[PairCount(a, b)] += 1
+            c[PairSentences(a, b)] += n
         return c
 
     def key_facts(self) -> set[tuple[str, str, str]]:
@@ -222,44 +297,43 @@ def count_mismatches(store: Store) -> list[tuple[URIRef, URIRef, tuple[int, ...]
 
 
 @lru_cache(maxsize=1 << 16)  # a key's node is asked for several times in a row (structure, count, level)
-def _node(key: tuple) -> URIRef:
-    kind = key[0]
-    if kind == "entity":
-        return URIRef(key[1])
-    if kind in ("pair", "pairsent"):
-        return comention_iri(key[1], key[2])
-    if kind == "month":
-        return entity_month_iri(key[1], key[2])
-    if kind == "category":
-        return entity_category_iri(key[1], key[2])
-    return count_level_iri(*key)  # level keys: ("pairlevel", e, type, n), ("typelevel", type, n), ("catlevel", c, n)
+def _node(key: StatKey) -> URIRef:
+    if isinstance(key, EntityCount):
+        return URIRef(key.entity)
+    if isinstance(key, (PairCount, PairSentences)):
+        return comention_iri(key.a, key.b)
+    if isinstance(key, MonthCount):
+        return entity_month_iri(key.entity, key.month)
+    if isinstance(key, CategoryCount):
+        return entity_category_iri(key.entity, key.category)
+    return count_level_iri(key.kind, *key[:-1])  # a level: its kind, anchor(s) and level
 
 
-def _structure(key: tuple) -> Iterator[Triple]:
+def _structure(key: StatKey) -> Iterator[Triple]:
     """Triples that identify a statistic node (written once, idempotent)."""
-    kind, node = key[0], _node(key)
-    if kind == "pair":
+    node = _node(key)
+    if isinstance(key, PairCount):
         yield node, RDF.type, _T_COMENTION
-        yield node, _P_ENTITY, URIRef(key[1])
-        yield node, _P_ENTITY, URIRef(key[2])
-    elif kind == "month":
+        yield node, _P_ENTITY, URIRef(key.a)
+        yield node, _P_ENTITY, URIRef(key.b)
+    elif isinstance(key, MonthCount):
         yield node, RDF.type, _T_MONTHNODE
-        yield node, _P_MONTH_OF, URIRef(key[1])
-        yield node, _P_MONTH, Literal(key[2])
-    elif kind == "category":
+        yield node, _P_MONTH_OF, URIRef(key.entity)
+        yield node, _P_MONTH, Literal(key.month)
+    elif isinstance(key, CategoryCount):
         yield node, RDF.type, _T_CATNODE
-        yield node, _P_ENTITY, URIRef(key[1])
-        yield node, _P_CAT, Literal(key[2])
-    elif kind.endswith("level"):
+        yield node, _P_ENTITY, URIRef(key.entity)
+        yield node, _P_CAT, Literal(key.category)
+    elif isinstance(key, _LEVELS):
         yield node, RDF.type, _T_LEVEL
-        yield node, _P_LEVEL, _count(key[-1])
-        if kind == "pairlevel":
-            yield node, _P_LEVEL_ENTITY, URIRef(key[1])
-            yield node, _P_CO_TYPE, key[2]
-        elif kind == "typelevel":
-            yield node, _P_LEVEL_TYPE, key[1]
+        yield node, _P_LEVEL, _count(key.level)
+        if isinstance(key, PairLevel):
+            yield node, _P_LEVEL_ENTITY, URIRef(key.entity)
+            yield node, _P_CO_TYPE, key.co_type
+        elif isinstance(key, TypeLevel):
+            yield node, _P_LEVEL_TYPE, key.type
         else:
-            yield node, _P_LEVEL_CAT, Literal(key[1])
+            yield node, _P_LEVEL_CAT, Literal(key.category)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -268,32 +342,29 @@ def _count(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def _count_predicate(key: tuple) -> URIRef:
-    kind = key[0]
-    if kind == "pairsent":
+def _count_predicate(key: StatKey) -> URIRef:
+    if isinstance(key, PairSentences):
         return _P_SENTENCES
-    return _P_MEMBERS if kind.endswith("level") else _P_ARTICLES
+    return _P_MEMBERS if isinstance(key, _LEVELS) else _P_ARTICLES
 
 
-def _level_keys(key: tuple, count: int, types: dict[str, URIRef]) -> tuple[tuple, ...]:
+def _level_keys(key: StatKey, count: int, types: dict[str, URIRef]) -> tuple[LevelKey, ...]:
     """The levels a count node with ``count`` belongs to: a pair is in one level of each of its entities
     (with the other's type), an entity in one of its type, a category count in one of the category."""
     if count <= 0:
         return ()
-    kind = key[0]
-    if kind == "pair":
-        _, a, b = key
+    if isinstance(key, PairCount):
         n = level_of(count)
-        return ("pairlevel", a, types.get(b, _T_ENTITY), n), ("pairlevel", b, types.get(a, _T_ENTITY), n)
-    if kind == "entity":
-        t = types.get(key[1])
-        return (("typelevel", t, level_of(count)),) if t is not None else ()
-    if kind == "category":
-        return (("catlevel", key[2], level_of(count)),)
+        return PairLevel(key.a, types.get(key.b, _T_ENTITY), n), PairLevel(key.b, types.get(key.a, _T_ENTITY), n)
+    if isinstance(key, EntityCount):
+        t = types.get(key.entity)
+        return (TypeLevel(t, level_of(count)),) if t is not None else ()
+    if isinstance(key, CategoryCount):
+        return (CategoryLevel(key.category, level_of(count)),)
     return ()
 
 
-def marks(counts: dict[tuple, int]) -> set[Triple]:
+def marks(counts: dict[StatKey, int]) -> set[Triple]:
     """The ``tg:topOf``/``tg:topOfType`` marks implied by level counts.
 
     ``counts`` maps level keys to member counts; it must hold every level of an anchor whose marks
@@ -303,14 +374,13 @@ def marks(counts: dict[tuple, int]) -> set[Triple]:
     for key, n in counts.items():
         if n <= 0:
             continue
-        kind = key[0]
-        if kind == "pairlevel":
-            groups.setdefault((COMENTION_K, _P_TOP, URIRef(key[1])), []).append((key[3], key, n))
-            groups.setdefault((TYPE_K, _P_TOP_TYPE, URIRef(key[1]), key[2]), []).append((key[3], key, n))
-        elif kind == "typelevel":
-            groups.setdefault((TYPE_K, _P_TOP, key[1]), []).append((key[2], key, n))
-        elif kind == "catlevel":
-            groups.setdefault((CATEGORY_K, _P_TOP, Literal(key[1])), []).append((key[2], key, n))
+        if isinstance(key, PairLevel):
+            groups.setdefault((COMENTION_K, _P_TOP, URIRef(key.entity)), []).append((key.level, key, n))
+            groups.setdefault((TYPE_K, _P_TOP_TYPE, URIRef(key.entity), key.co_type), []).append((key.level, key, n))
+        elif isinstance(key, TypeLevel):
+            groups.setdefault((TYPE_K, _P_TOP, key.type), []).append((key.level, key, n))
+        elif isinstance(key, CategoryLevel):
+            groups.setdefault((CATEGORY_K, _P_TOP, Literal(key.category)), []).append((key.level, key, n))
     out: set[Triple] = set()
     for (k, predicate, anchor, *_), items in groups.items():
         per_rank: Counter = Counter()
@@ -324,16 +394,16 @@ def marks(counts: dict[tuple, int]) -> set[Triple]:
     return out
 
 
-def recent_months(counts: dict[tuple, int]) -> set[tuple]:
+def recent_months(counts: dict[StatKey, int]) -> set[MonthCount]:
     """Month keys that can hold one of their entity's RECENT_K newest articles (fewer in newer months)."""
-    per_entity: dict[str, list[tuple]] = {}
+    per_entity: dict[str, list[MonthCount]] = {}
     for key, n in counts.items():
-        if key[0] == "month" and n > 0:
-            per_entity.setdefault(key[1], []).append(key)
+        if isinstance(key, MonthCount) and n > 0:
+            per_entity.setdefault(key.entity, []).append(key)
     out = set()
     for keys in per_entity.values():
         newer = 0
-        for key in sorted(keys, key=lambda k: k[2], reverse=True):  # "" (undated) is the oldest
+        for key in sorted(keys, key=lambda k: k.month, reverse=True):  # "" (undated) is the oldest
             if newer >= RECENT_K:
                 break
             out.add(key)
@@ -392,10 +462,10 @@ class StoredStatistics:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def counts_and_types(self, keys: Iterable[tuple],
-                         entities: Iterable[str]) -> tuple[dict[tuple, int], list[Triple]]:
+    def counts_and_types(self, keys: Iterable[StatKey],
+                         entities: Iterable[str]) -> tuple[dict[StatKey, int], list[Triple]]:
         """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
-        keys = [k for k in keys if k[0] in _LEVELLED]
+        keys = [k for k in keys if isinstance(k, _LEVELLED)]
         by_node = {_node(k): k for k in keys}
         entities = sorted(set(entities))
         if not by_node and not entities:
@@ -417,17 +487,16 @@ class StoredStatistics:
                 types.append((n, RDF.type, t))
         return counts, types
 
-
-    def groups(self, keys: Iterable[tuple]) -> dict[tuple, int]:
+    def groups(self, keys: Iterable[StatKey]) -> dict[StatKey, int]:
         """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
         entities, types, categories = set(), set(), set()
         for key in keys:
-            if key[0] in ("month", "pairlevel"):
-                entities.add(URIRef(key[1]))
-            elif key[0] == "typelevel":
-                types.add(key[1])
-            elif key[0] == "catlevel":
-                categories.add(Literal(key[1]))
+            if isinstance(key, (MonthCount, PairLevel)):
+                entities.add(URIRef(key.entity))
+            elif isinstance(key, TypeLevel):
+                types.add(key.type)
+            elif isinstance(key, CategoryLevel):
+                categories.add(Literal(key.category))
         g = f"<{DERIVED_GRAPH}>"
         branches = []
         if entities:
@@ -447,22 +516,21 @@ class StoredStatistics:
         if not branches:
             return {}
         rows = self.store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
-        out: dict[tuple, int] = {}
+        out: dict[StatKey, int] = {}
         for k, a, t, r, c in rows:
             k = int(k)
             if k == 0:
-                key = ("month", str(a), str(r))
+                key = MonthCount(str(a), str(r))
             elif k == 1:
-                key = ("pairlevel", str(a), t, int(r))
+                key = PairLevel(str(a), t, int(r))
             elif k == 2:
-                key = ("typelevel", a, int(r))
+                key = TypeLevel(a, int(r))
             else:
-                key = ("catlevel", str(a), int(r))
+                key = CategoryLevel(str(a), int(r))
             out[key] = int(c)
         return out
 
-
-    def article_keys(self, months: Iterable[tuple]) -> set[tuple[tuple, str]]:
+    def article_keys(self, months: Iterable[MonthCount]) -> set[tuple[MonthCount, str]]:
         """(month key, article key) of the given month keys as stored."""
         by_node = {_node(k): k for k in months}
         if not by_node:
@@ -499,7 +567,7 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
     new_facts = new.facts() if new else set()
     deletes, inserts = old_facts - new_facts, new_facts - old_facts
     for key, d in list(delta.items()):
-        if not d or key[0] not in _LEVELLED:
+        if not d or not isinstance(key, _LEVELLED):
             continue
         before = current.get(key, 0)
         was, now = set(_level_keys(key, before, types_before)), set(_level_keys(key, before + d, types_after))
@@ -513,18 +581,18 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
     new_keys = new.key_facts() if new else set()
     gone, come = old_keys - new_keys, new_keys - old_keys
     affected = {e for e, _m, _k in gone | come}
-    grouped = [k for k, v in delta.items() if v and (k[0] == "month" or k[0].endswith("level"))]
-    before = stored.groups(grouped + [("month", e, m) for e, m, _k in gone | come])
+    grouped = [k for k, v in delta.items() if v and isinstance(k, (MonthCount, *_LEVELS))]
+    before = stored.groups(grouped + [MonthCount(e, m) for e, m, _k in gone | come])
     after = dict(before)
     for key in grouped:
         after[key] = after.get(key, 0) + delta[key]
     marked, marking = marks(before), marks(after)
     if affected:
-        months_before = {k for k in recent_months(before) if k[1] in affected}
-        months_after = {k for k in recent_months(after) if k[1] in affected}
+        months_before = {k for k in recent_months(before) if k.entity in affected}
+        months_after = {k for k in recent_months(after) if k.entity in affected}
         month_keys = stored.article_keys(months_before | months_after)
-        marked |= latest((m[1], key) for m, key in month_keys if m in months_before)
-        marking |= latest(({(m[1], key) for m, key in month_keys if m in months_after}
+        marked |= latest((m.entity, key) for m, key in month_keys if m in months_before)
+        marking |= latest(({(m.entity, key) for m, key in month_keys if m in months_after}
                            - {(e, k) for e, _m, k in gone}) | {(e, k) for e, _m, k in come})
     deletes |= marked - marking
     inserts |= marking - marked
@@ -585,7 +653,7 @@ class DerivedTotals:
         yield from self.described
         yield from self.facts
         levels: Counter = Counter()
-        months = {key: value for key, value in self.total.items() if key[0] == "month" and value > 0}
+        months = {key: value for key, value in self.total.items() if isinstance(key, MonthCount) and value > 0}
         for key, value in self.total.items():
             if value <= 0:
                 continue
@@ -599,7 +667,7 @@ class DerivedTotals:
             yield _node(key), _P_MEMBERS, _count(value)
         yield from marks(levels)
         recent = recent_months(months)
-        yield from latest((e, k) for e, m, k in self.keys if ("month", e, m) in recent)
+        yield from latest((e, k) for e, m, k in self.keys if MonthCount(e, m) in recent)
 
 
 def derived_quads(extractions: Iterable[Extraction]) -> Iterator[Triple]:
