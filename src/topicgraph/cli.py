@@ -61,6 +61,16 @@ def _store(ctx: click.Context):
     return ctx.obj["store"]
 
 
+def _csv_column_options(command):
+    """``--csv-text``, ``--csv-title``, … : one option per article field a CSV column can fill."""
+    from .sources.options import CSV_FIELDS
+
+    for name in reversed(CSV_FIELDS):
+        command = click.option(f"--csv-{name}", f"csv_{name}", metavar="NAME|N",
+                               help=f"CSV column of the {name}: a header name or a column number (from 1).")(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
@@ -74,10 +84,21 @@ def _store(ctx: click.Context):
                    "when the store does not exist yet, off otherwise (articles are then written one by one).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline (linking and writing stay in this one).")
+@_csv_column_options
+@click.option("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed; tab for .tsv).")
+@click.option("--csv-quote", metavar="CHAR", help="CSV quote character (default: sniffed).")
+@click.option("--csv-header/--csv-no-header", default=None,
+              help="Whether the CSV's first row names the columns (default: yes, unless every --csv-* column is a number).")
+@click.option("--wxr-pages", is_flag=True, help="WordPress exports: read pages too, not only posts.")
+@click.option("--wxr-drafts", is_flag=True, help="WordPress exports: read drafts, pending and scheduled posts too.")
+@click.option("--max-chars", type=click.IntRange(min=1), metavar="N",
+              help="Skip (one line each) articles longer than N characters; without it long texts are processed in chunks.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
-           wait: float, bulk: bool | None, n_process: int) -> None:
-    """Read article files and directories into the store."""
+           wait: float, bulk: bool | None, n_process: int, csv_delimiter: str | None, csv_quote: str | None,
+           csv_header: bool | None, wxr_pages: bool, wxr_drafts: bool, max_chars: int | None, **csv_columns) -> None:
+    """Read article files, folders, exports (CSV/TSV, WordPress WXR, RSS/Atom), archives (.zip, .tar.gz)
+    or JSON lines on standard input (PATH '-') into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -86,8 +107,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
     from .ingest import ingest as run_ingest
     from .locking import store_write_lock
     from .nlp import Extractor
+    from .sources import CsvOptions, ReadOptions
     from .store import store_directory
 
+    columns = {name[len("csv_"):]: value for name, value in csv_columns.items() if value}
+    options = ReadOptions(CsvOptions(columns, csv_delimiter, csv_quote, csv_header), wxr_pages=wxr_pages,
+                          wxr_drafts=wxr_drafts, max_chars=max_chars)
     directory = store_directory(ctx.obj["store_spec"])
     if bulk is None:
         bulk = directory is not None and is_new_store(directory)
@@ -105,10 +130,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
         extractor = Extractor(kb, model=model, n_process=n_process)
         if bulk:
             report = bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size,
-                                 on_article=lambda _id: progress.advance(task))
+                                 on_article=lambda _id: progress.advance(task), options=options)
         else:
             report = run_ingest(paths, _store(ctx), extractor=extractor, force=force, batch_size=batch_size,
-                                on_article=lambda _id: progress.advance(task))
+                                on_article=lambda _id: progress.advance(task), options=options)
     click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
                f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
     for problem in report.warnings:

@@ -15,7 +15,7 @@ from .kb import KnowledgeBase, default_kb
 from .model import Article, Extraction, SourceProblem
 from .namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
 from .nlp import Extractor
-from .sources import read_articles
+from .sources import ReadOptions, read_articles
 from .store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
 
 ProgressCallback = Callable[[str], None]
@@ -73,6 +73,7 @@ def ingest(
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
@@ -95,7 +96,7 @@ def ingest(
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
     per_call = extractor.articles_per_call(batch_size)
-    for batch in _article_batches(paths, report, known, force, per_call, on_article):
+    for batch in _article_batches(paths, report, known, force, per_call, on_article, options):
         for extraction in _extract_batch(extractor, batch, report, batch_size):
             try:
                 triples = store_extraction(store, extraction)
@@ -115,6 +116,7 @@ def bulk_ingest(
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Build the store in ``directory`` from ``paths`` in one pass with Oxigraph's bulk loader.
 
@@ -147,7 +149,7 @@ def bulk_ingest(
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
         per_call = extractor.articles_per_call(batch_size)
-        for batch in _article_batches(paths, report, {}, True, per_call, on_article):
+        for batch in _article_batches(paths, report, {}, True, per_call, on_article, options):
             for extraction in _extract_batch(extractor, batch, report, batch_size):
                 graph, triples = article_graph(extraction)
                 try:
@@ -180,11 +182,12 @@ def bulk_ingest(
 
 
 def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: dict[str, str], force: bool,
-                     batch_size: int, on_article: ProgressCallback | None) -> Iterator[list[Article]]:
+                     batch_size: int, on_article: ProgressCallback | None,
+                     options: ReadOptions | None = None) -> Iterator[list[Article]]:
     """The articles to extract, in batches; problems, duplicate ids and unchanged articles go to ``report``."""
     seen: dict[str, str] = {}
     pending: list[Article] = []
-    for item in read_articles(paths):
+    for item in read_articles(paths, options):
         if isinstance(item, SourceProblem):
             (report.warnings if item.is_warning else report.problems).append(item)
             continue

@@ -55,6 +55,12 @@ def sniff_dialect(sample: str, path: Path, options: CsvOptions) -> type[csv.Dial
     return Dialect
 
 
+def _show(header: list[str]) -> str:
+    """The header for a message: each name cut to 20 characters, at most 8 names."""
+    names = [h if len(h) <= 20 else h[:19] + "…" for h in header[:8]]
+    return ", ".join(names) + (", …" if len(header) > 8 else "")
+
+
 def _column_index(field_name: str, given: str, header: list[str] | None) -> int:
     if given.isdigit():
         if int(given) < 1:
@@ -64,7 +70,7 @@ def _column_index(field_name: str, given: str, header: list[str] | None) -> int:
         raise SourceError(f"--csv-{field_name} {given!r}: a file without a header row needs column numbers")
     names = [_norm(h) for h in header]
     if _norm(given) not in names:
-        raise SourceError(f"no column {given!r} in the header (columns: {', '.join(header)})")
+        raise SourceError(f"no column {given!r} in the header (columns: {_show(header)})")
     return names.index(_norm(given))
 
 
@@ -81,9 +87,9 @@ def resolve_columns(header: list[str] | None, options: CsvOptions) -> dict[str, 
     if "text" not in columns:
         if header is None:
             raise SourceError("a CSV file without a header row needs explicit columns (at least --csv-text N)")
-        raise SourceError(f"no text column in the header ({', '.join(header)}); expected one of "
-                          f"{', '.join(HEADER_NAMES['text'])} or --csv-text NAME|N (a header-less file needs "
-                          "explicit columns)")
+        raise SourceError(f"no text column in the first row ({_show(header)}): name one of "
+                          f"{', '.join(HEADER_NAMES['text'])} or give --csv-text NAME|N (a file without a header "
+                          "row needs explicit column numbers, e.g. --csv-text 2)")
     return columns
 
 

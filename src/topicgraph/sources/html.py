@@ -88,6 +88,19 @@ def parse_html(text: str, path: Path, warnings: Warnings | None = None) -> Artic
     return _article_from_fields(fields, "\n\n".join(blocks), tuple(headings), path, path.stem, warnings=warnings)
 
 
+def _add_block(node: Any, blocks: list[str], headings: list[str]) -> None:
+    content = " ".join(node.text(separator="").split())
+    if not content:
+        return
+    if node.tag.startswith("h") and node.tag[1:].isdigit():
+        headings.append(content)
+        blocks.append(_as_sentence(content))
+    elif node.tag in {"li", "dt", "dd", "td", "th"}:
+        blocks.append(_as_sentence(content))
+    else:
+        blocks.append(content)
+
+
 def _root_blocks(root: Any) -> tuple[list[str], list[str]]:
     """Text blocks (one per paragraph, heading or list item) and headings under ``root``, boilerplate dropped."""
     for node in root.css(_HTML_DROP):
@@ -95,18 +108,45 @@ def _root_blocks(root: Any) -> tuple[list[str], list[str]]:
     blocks: list[str] = []
     headings: list[str] = []
     for node in _outermost_blocks(root):
-        content = " ".join(node.text(separator="").split())
-        if not content:
-            continue
-        if node.tag.startswith("h") and node.tag[1:].isdigit():
-            headings.append(content)
-            blocks.append(_as_sentence(content))
-        elif node.tag in {"li", "dt", "dd", "td", "th"}:
-            blocks.append(_as_sentence(content))
-        else:
-            blocks.append(content)
+        _add_block(node, blocks, headings)
     if not blocks:
         blocks = [" ".join(root.text(separator=" ").split())]
+    return blocks, headings
+
+
+_BLOCK_SELECTOR = ", ".join(sorted(_HTML_BLOCKS))
+
+
+def _fragment_blocks(body: Any) -> tuple[list[str], list[str]]:
+    """Like :func:`_root_blocks`, but text and inline elements between the blocks form paragraphs too
+    (WordPress content mixes them)."""
+    for node in body.css(_HTML_DROP):
+        node.decompose()
+    blocks: list[str] = []
+    headings: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(" ".join(pending).split())
+        if text:
+            blocks.append(text)
+        pending.clear()
+
+    node = body.child
+    while node is not None:
+        if node.tag == "-text":
+            pending.append(node.text(deep=False))
+        elif node.tag in _HTML_BLOCKS:
+            flush()
+            _add_block(node, blocks, headings)
+        elif node.tag != "-comment" and node.css_first(_BLOCK_SELECTOR) is not None:
+            flush()
+            for block in _outermost_blocks(node):
+                _add_block(block, blocks, headings)
+        elif node.tag != "-comment":
+            pending.append(node.text(separator=""))
+        node = node.next
+    flush()
     return blocks, headings
 
 
@@ -125,5 +165,5 @@ def html_fragment_to_text(fragment: str) -> tuple[str, tuple[str, ...]]:
     tree = LexborHTMLParser(f"<html><body>{fragment}</body></html>")
     if tree.body is None:
         return "", ()
-    blocks, headings = _root_blocks(tree.body)
-    return "\n\n".join(b for b in blocks if b), tuple(headings)
+    blocks, headings = _fragment_blocks(tree.body)
+    return "\n\n".join(blocks), tuple(headings)
