@@ -291,6 +291,58 @@ def export(ctx, fmt, output) -> None:
 
 
 @main.command()
+@click.argument("article_id", required=False)
+@click.option("--all", "all_articles", is_flag=True, help="Every article, one ARTICLE_ID.jsonld file each in -o DIR.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory for --all.")
+@click.option("--base-url", metavar="URL", help="URL of the topic site (`topicgraph site`): entities get @id URL/topics/SLUG/.")
+@click.option("--type", "article_type", type=click.Choice(["NewsArticle", "BlogPosting"]), default="NewsArticle",
+              show_default=True, help="schema.org type of the articles.")
+@click.pass_context
+def jsonld(ctx, article_id, all_articles, output, base_url, article_type) -> None:
+    """schema.org JSON-LD of an article (about/mentions with sameAs), or of all with --all -o DIR."""
+    from .publish.data import load_archive
+    from .publish.jsonld import article_document, write_all_jsonld
+
+    if bool(article_id) == all_articles or (all_articles and not output):
+        raise click.UsageError("give an ARTICLE_ID, or --all with -o DIR")
+    archive = load_archive(_store(ctx))
+    if all_articles:
+        count = write_all_jsonld(archive, output, base_url, article_type)
+        click.echo(f"wrote {count} JSON-LD files to {output}", err=True)
+    else:
+        click.echo(json.dumps(article_document(archive, article_id, base_url, article_type), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="Site directory.")
+@click.option("--base-url", metavar="URL", help="Where the site will be served (canonical links and JSON-LD @id).")
+@click.option("--language", default="de", show_default=True, help="Language of the labels shown.")
+@click.option("--explorer/--no-explorer", default=True, show_default=True, help="Also write explorer.html and link it.")
+@click.pass_context
+def site(ctx, output, base_url, language, explorer) -> None:
+    """Write static topic pages: one per entity, index pages by type and A–Z (no JavaScript needed)."""
+    from .publish.site import build_site
+
+    report = build_site(_store(ctx), output, base_url=base_url, language=language, with_explorer=explorer)
+    click.echo(f"wrote {report.pages} pages ({report.entities} topics, {report.bytes / 1e6:.1f} MB) to {output}")
+
+
+@main.command()
+@click.argument("site_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--base-url", metavar="URL", help="URL of the topic site (`topicgraph site`), for links to topic pages.")
+@click.option("-k", default=5, show_default=True, help="Related articles per page.")
+@click.pass_context
+def hugo(ctx, site_dir, base_url, k) -> None:
+    """Write related articles and entities into a Hugo site's data/topicgraph/ for its content pages."""
+    from .publish.hugo import write_hugo_data
+
+    report = write_hugo_data(_store(ctx), site_dir, base_url=base_url, k=k)
+    click.echo(f"wrote {report.files} data files for {len(report.matched)} pages to {site_dir / 'data' / 'topicgraph'}")
+    for path in report.unmatched:
+        click.echo(f"warning: content{path}: no article in the store", err=True)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("topicgraph-demo.html"), show_default=True, help="Explorer page to write.")
 @click.pass_context
 def demo(ctx, output) -> None:
