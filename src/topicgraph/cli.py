@@ -735,5 +735,16 @@ def bench_related_command(n_articles, k, methods) -> None:
         click.echo(line)
 
 
+
+@bench.command("site")
+@click.option("-n", "--articles", "n_articles", default=20_000, show_default=True, help="Synthetic articles.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Keep the site here (default: a temporary folder, removed afterwards).")
+def bench_site_command(n_articles, output) -> None:
+    """Topic site of a synthetic archive: pages per second and total size."""
+    from .publish.site_bench import bench_site
+
+    click.echo(bench_site(n_articles, output, echo=lambda m: click.echo(m, err=True)).format())
+
 if __name__ == "__main__":
     main()

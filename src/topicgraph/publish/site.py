@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..explore import safe_url
 from ..store import Store
@@ -38,7 +39,7 @@ def _environment() -> jinja2.Environment:
     folder = resources.files("topicgraph") / "templates" / "site"
     templates = {name: (folder / name).read_text(encoding="utf-8") for name in ("base.html", "entity.html", "list.html")}
     return jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                              lstrip_blocks=True, undefined=jinja2.StrictUndefined, auto_reload=False)
 
 
 def _months(dates: list[dt.date]) -> list[tuple[str, int]]:
@@ -56,20 +57,24 @@ def _months(dates: list[dt.date]) -> list[tuple[str, int]]:
     return months
 
 
-def timeline(dates: list[dt.date]) -> dict[str, Any] | None:
-    """Bars of a month timeline (numbers only; the template draws them as SVG)."""
+def timeline(dates: list[dt.date]) -> Markup | None:
+    """A month timeline as an inline SVG bar chart (each bar with a month: count tooltip), or None without dates."""
     months = _months(dates)
     if not months:
         return None
     top = max(n for _, n in months)
     step = TIMELINE_WIDTH / len(months)
-    bars = []
+    width, height = TIMELINE_WIDTH, TIMELINE_HEIGHT
+    summary = f"{sum(n for _, n in months)} articles from {months[0][0]} to {months[-1][0]}"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 18}" '
+             f'viewBox="0 0 {width} {height + 18}" role="img" aria-label="{escape(summary)}">']
     for i, (month, n) in enumerate(months):
-        h = round(TIMELINE_HEIGHT * n / top, 1) if n else 0
-        bars.append({"x": round(i * step, 2), "y": round(TIMELINE_HEIGHT - h, 1), "w": round(max(step - 1, 0.5), 2),
-                     "h": h, "month": month, "n": n})
-    return {"bars": bars, "width": TIMELINE_WIDTH, "height": TIMELINE_HEIGHT, "first": months[0][0],
-            "last": months[-1][0], "summary": f"{sum(n for _, n in months)} articles from {months[0][0]} to {months[-1][0]}"}
+        h = round(height * n / top, 1) if n else 0
+        parts.append(f'<rect x="{i * step:.2f}" y="{height - h:.1f}" width="{max(step - 1, 0.5):.2f}" height="{h:.1f}" '
+                     f'fill="#4a7bd0"><title>{escape(month)}: {n}</title></rect>')
+    parts.append(f'<text x="0" y="{height + 14}" font-size="11">{escape(months[0][0])}</text>'
+                 f'<text x="{width}" y="{height + 14}" font-size="11" text-anchor="end">{escape(months[-1][0])}</text></svg>')
+    return Markup("\n".join(parts))
 
 
 def _letter(label: str) -> str:
