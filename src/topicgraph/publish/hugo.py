@@ -39,7 +39,7 @@ class HugoReport:
     files: int = 0
 
 
-def _key(path: Path, article: Article | None, slug: str | None) -> str:
+def _key(path: Path, slug: str | None) -> str:
     if slug:
         return slug
     if path.stem in {"index", "_index"}:
@@ -58,7 +58,7 @@ def content_pages(site: Path) -> list[ContentPage]:
             continue  # list pages
         article = next((a for a in read_file(path) if isinstance(a, Article)), None)
         slug = _front_matter_slug(path)
-        pages.append(ContentPage(_key(path, article, slug), "/" + path.relative_to(content).as_posix(), article))
+        pages.append(ContentPage(_key(path, slug), "/" + path.relative_to(content).as_posix(), article))
     return pages
 
 
@@ -74,14 +74,14 @@ def _front_matter_slug(path: Path) -> str | None:
 
 
 def match_pages(pages: list[ContentPage], archive: Archive) -> dict[str, str]:
-    """Content path -> article id: same article id (slug/id/file name), else same source file, else same URL."""
+    """Content path -> article id: the id topicgraph reads from the file (slug/id/file name) or the page's key
+    (slug or bundle folder name), else the same source file, else the same URL."""
     by_source = {Path(a.source_path).as_posix(): a.id for a in archive.articles.values() if a.source_path}
     by_url = {a.url.rstrip("/"): a.id for a in archive.articles.values() if a.url}
     matched = {}
     for page in pages:
-        found = None
-        if page.article is not None and page.article.id in archive.articles:
-            found = page.article.id
+        found = next((aid for aid in (page.article.id if page.article else None, page.key)
+                      if aid and aid in archive.articles), None)
         if found is None:
             found = next((aid for source, aid in by_source.items() if source.endswith(page.path)), None)
         if found is None and page.article is not None and page.article.url:
