@@ -83,7 +83,8 @@ def ingest(
     Each article is written in one transaction, so an interrupted run never leaves half an
     article; a bad file or article is reported and the others go on. Afterwards the stored
     related-article suggestions (``related_k`` per article; ``None``: skip) of the written
-    articles and of those they affect are recomputed.
+    articles and of those they affect are recomputed. ``options``: how the readers take CSV columns,
+    WordPress pages and drafts, and the size limit (sources.ReadOptions).
     """
     kb = kb or (extractor.kb if extractor else default_kb())
     extractor = extractor or Extractor(kb)
