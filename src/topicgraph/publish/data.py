@@ -44,7 +44,7 @@ class EntityInfo:
 
 @dataclass
 class ArticleRecord:
-    """An article's metadata and entities (``about`` first, by salience; ``mentions`` the others)."""
+    """An article's metadata and entities: ``about`` (its salient ones, sorted by IRI) and ``mentions`` (the others, most mentioned first)."""
 
     id: str
     title: str
