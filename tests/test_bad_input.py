@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from topicgraph import sources
+from topicgraph.sources import markdown as markdown_reader
 from topicgraph.cli import main
 from topicgraph.model import Article, SourceProblem
 from topicgraph.sources import read_articles, read_file
@@ -176,7 +176,7 @@ def test_unexpected_error_is_one_line_and_debug_shows_the_traceback(tmp_path: Pa
     def exploding_parser(text, path, warnings=None):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(sources, "parse_markdown", exploding_parser)
+    monkeypatch.setattr(markdown_reader, "parse_markdown", exploding_parser)
     runner = CliRunner()
     quiet = runner.invoke(main, ["--store", "memory", "ingest", str(tmp_path), "--model", "none"])
     assert quiet.exit_code == 1

@@ -61,6 +61,16 @@ def _store(ctx: click.Context):
     return ctx.obj["store"]
 
 
+def _csv_column_options(command):
+    """``--csv-text``, ``--csv-title``, … : one option per article field a CSV column can fill."""
+    from .sources.options import CSV_FIELDS
+
+    for name in reversed(CSV_FIELDS):
+        command = click.option(f"--csv-{name}", f"csv_{name}", metavar="NAME|N",
+                               help=f"CSV column of the {name}: a header name or a column number (from 1).")(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
@@ -74,16 +84,31 @@ def _store(ctx: click.Context):
                    "when the store does not exist yet, off otherwise (articles are then written one by one).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline (linking and writing stay in this one).")
+@_csv_column_options
+@click.option("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed; tab for .tsv).")
+@click.option("--csv-quote", metavar="CHAR", help="CSV quote character (default: sniffed).")
+@click.option("--csv-header/--csv-no-header", default=None,
+              help="Whether the CSV's first row names the columns (default: yes, unless every --csv-* column is a number).")
+@click.option("--wxr-pages", is_flag=True, help="WordPress exports: read pages too, not only posts.")
+@click.option("--wxr-drafts", is_flag=True, help="WordPress exports: read drafts, pending and scheduled posts too.")
+@click.option("--max-chars", type=click.IntRange(min=1), metavar="N",
+              help="Skip (one line each) articles longer than N characters; without it long texts are processed in chunks.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
-           wait: float, bulk: bool | None, n_process: int) -> None:
-    """Read article files and directories into the store."""
+           wait: float, bulk: bool | None, n_process: int, csv_delimiter: str | None, csv_quote: str | None,
+           csv_header: bool | None, wxr_pages: bool, wxr_drafts: bool, max_chars: int | None, **csv_columns) -> None:
+    """Read article files, folders, exports (CSV/TSV, WordPress WXR, RSS/Atom), archives (.zip, .tar.gz)
+    or JSON lines on standard input (PATH '-') into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .pipeline.run import ingest_archive
+    from .sources import CsvOptions, ReadOptions
     from .store import StoreLocked, store_directory
 
+    columns = {name[len("csv_"):]: value for name, value in csv_columns.items() if value}
+    options = ReadOptions(CsvOptions(columns, csv_delimiter, csv_quote, csv_header), wxr_pages=wxr_pages,
+                          wxr_drafts=wxr_drafts, max_chars=max_chars)
     if bulk and store_directory(ctx.obj["store_spec"]) is None:
         raise click.UsageError("--bulk builds an on-disk store: pass --store DIR (not memory or a URL)")
     console = Console(stderr=True)
@@ -92,7 +117,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
         task = progress.add_task("ingesting", total=None)
         try:
             report = ingest_archive(paths, ctx.obj["store_spec"], model=model, bulk=bulk, force=force, wait=wait,
-                                    batch_size=batch_size, n_process=n_process,
+                                    batch_size=batch_size, n_process=n_process, options=options,
                                     on_article=lambda _id: progress.advance(task),
                                     on_bulk=lambda directory: console.print(
                                         f"{directory}: bulk load (one pass; the store is swapped in when complete)",
@@ -255,6 +280,58 @@ def export(ctx, fmt, output) -> None:
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("article_id", required=False)
+@click.option("--all", "all_articles", is_flag=True, help="Every article, one ARTICLE_ID.jsonld file each in -o DIR.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Directory for --all.")
+@click.option("--base-url", metavar="URL", help="URL of the topic site (`topicgraph site`): entities get @id URL/topics/SLUG/.")
+@click.option("--type", "article_type", type=click.Choice(["NewsArticle", "BlogPosting"]), default="NewsArticle",
+              show_default=True, help="schema.org type of the articles.")
+@click.pass_context
+def jsonld(ctx, article_id, all_articles, output, base_url, article_type) -> None:
+    """schema.org JSON-LD of an article (about/mentions with sameAs), or of all with --all -o DIR."""
+    from .publish.data import load_archive
+    from .publish.jsonld import article_document, write_all_jsonld
+
+    if bool(article_id) == all_articles or (all_articles and not output):
+        raise click.UsageError("give an ARTICLE_ID, or --all with -o DIR")
+    archive = load_archive(_store(ctx))
+    if all_articles:
+        count = write_all_jsonld(archive, output, base_url, article_type)
+        click.echo(f"wrote {count} JSON-LD files to {output}", err=True)
+    else:
+        click.echo(json.dumps(article_document(archive, article_id, base_url, article_type), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="Site directory.")
+@click.option("--base-url", metavar="URL", help="Where the site will be served (canonical links and JSON-LD @id).")
+@click.option("--language", default="de", show_default=True, help="Language of the labels shown.")
+@click.option("--explorer/--no-explorer", default=True, show_default=True, help="Also write explorer.html and link it.")
+@click.pass_context
+def site(ctx, output, base_url, language, explorer) -> None:
+    """Write static topic pages: one per entity, index pages by type and A–Z (no JavaScript needed)."""
+    from .publish.site import build_site
+
+    report = build_site(_store(ctx), output, base_url=base_url, language=language, with_explorer=explorer)
+    click.echo(f"wrote {report.pages} pages ({report.entities} topics, {report.bytes / 1e6:.1f} MB) to {output}")
+
+
+@main.command()
+@click.argument("site_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--base-url", metavar="URL", help="URL of the topic site (`topicgraph site`), for links to topic pages.")
+@click.option("-k", default=5, show_default=True, help="Related articles per page.")
+@click.pass_context
+def hugo(ctx, site_dir, base_url, k) -> None:
+    """Write related articles and entities into a Hugo site's data/topicgraph/ for its content pages."""
+    from .publish.hugo import write_hugo_data
+
+    report = write_hugo_data(_store(ctx), site_dir, base_url=base_url, k=k)
+    click.echo(f"wrote {report.files} data files for {len(report.matched)} pages to {site_dir / 'data' / 'topicgraph'}")
+    for path in report.unmatched:
+        click.echo(f"warning: content{path}: no article in the store", err=True)
 
 
 @main.command()
@@ -685,6 +762,17 @@ def bench_related_command(n_articles, k, methods) -> None:
     for line in report.lines():
         click.echo(line)
 
+
+
+@bench.command("site")
+@click.option("-n", "--articles", "n_articles", default=20_000, show_default=True, help="Synthetic articles.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Keep the site here (default: a temporary folder, removed afterwards).")
+def bench_site_command(n_articles, output) -> None:
+    """Topic site of a synthetic archive: pages per second and total size."""
+    from .evaluation.bench_site import bench_site
+
+    click.echo(bench_site(n_articles, output, echo=lambda m: click.echo(m, err=True)).format())
 
 if __name__ == "__main__":
     main()

@@ -39,7 +39,7 @@ def pages(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     (base / "big.html").write_text(render_html(chosen, title="5,000 nodes"), encoding="utf-8")
 
     from topicgraph.demo import sample_corpus
-    from topicgraph.ingest import ingest
+    from topicgraph.pipeline.ingest import ingest
 
     store = open_store(base / "sample-store")
     try:

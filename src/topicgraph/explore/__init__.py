@@ -2,11 +2,12 @@
 (``page``), and the community layout that groups clusters and packs small components (``layout``)."""
 
 from .page import (
-    ARTICLE, ENTITY_TYPES, ExploreOptions, ExplorerGraph, build_graph, render_html, safe_url, select_graph,
-    write_explorer,
+    ARTICLE, ENTITY_TYPES, ExploreOptions, ExplorerGraph, build_graph, co_mention_counts, render_html, safe_url,
+    select_graph, write_explorer,
 )
 
 __all__ = [
-    "ARTICLE", "ENTITY_TYPES", "ExploreOptions", "ExplorerGraph", "build_graph", "render_html", "safe_url",
+    "ARTICLE", "ENTITY_TYPES", "ExploreOptions", "ExplorerGraph", "build_graph", "co_mention_counts", "render_html",
+    "safe_url",
     "select_graph", "write_explorer",
 ]

@@ -11,6 +11,7 @@ from spacy.language import Language
 
 from ..knowledge.kb import KnowledgeBase, default_kb
 from ..model import Article, Entity, Extraction
+from .chunking import chunk_limit, pipe_texts
 from .linking import EntityLinker
 from .relations import RelationExtractor
 from .pipeline import NO_MODEL, build_pipeline
@@ -99,6 +100,8 @@ class Extractor:
                              candidates=candidates)
 
     def _docs(self, nlp: Language, texts: list[str], batch_size: int) -> Iterator:
+        if any(len(text) > chunk_limit(nlp) for text in texts):  # long texts in chunks, offsets kept
+            return pipe_texts(nlp, texts, batch_size, late=(GAZETTEER,))
         if self.n_process <= 1 or len(texts) <= batch_size:
             return nlp.pipe(texts, batch_size=batch_size)
         return nlp.pipe(texts, batch_size=batch_size, n_process=self.n_process)

@@ -155,14 +155,14 @@ class EntityLinker:
         text = doc.text
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
-        occupied: list[tuple[int, int]] = []
+        occupied = bytearray(len(text))  # 1 where a mention is: overlap tests in C, not over every mention
         surnames: dict[str, str] = {}
 
         def add(start: int, end: int, iri: str, etype: EntityType, confidence: float,
                 method: Method, token: int) -> None:
             mentions.append(Mention(text[start:end], start, end, etype.ner_label, iri, confidence,
                                     method, sentence_of[token] if token < len(sentence_of) else 0))
-            occupied.append((start, end))
+            occupied[start:end] = b"\x01" * (end - start)
             if etype == EntityType.PERSON:
                 words = entities[iri].label.split()
                 if len(words) > 1:
@@ -185,7 +185,7 @@ class EntityLinker:
 
         spans = []
         for span in doc.ents:
-            if any(s < span.end_char and span.start_char < e for s, e in occupied):
+            if occupied.find(1, span.start_char, span.end_char) != -1:
                 continue
             name = _clean_name(span.text)
             if len(name) < 2 or not name[:1].isupper() or (len(name.split()) == 1 and is_stop(name)):
@@ -233,7 +233,7 @@ class EntityLinker:
             for tok in doc:
                 word = tok.text
                 iri = surnames.get(word) or surnames.get(genitive_base(word) or "")
-                if iri is None or any(s < tok.idx + len(word) and tok.idx < e for s, e in occupied):
+                if iri is None or occupied.find(1, tok.idx, tok.idx + len(word)) != -1:
                     continue
                 end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)

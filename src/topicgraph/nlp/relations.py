@@ -72,6 +72,7 @@ class RelationExtractor:
         for m in mentions:
             by_sentence.setdefault(m.sentence, []).append(m)
         found: dict[tuple[str, str, str], Relation] = {}
+        text = doc.text  # built once: Doc.text joins every token (quadratic per match on a long article)
         for index, sent in enumerate(sentences):
             here = by_sentence.get(index, [])
             if len({m.entity_iri for m in here}) < 2:
@@ -80,7 +81,7 @@ class RelationExtractor:
                 start, end = sent.start + start, sent.start + end  # the matcher counts from the span's start
                 name = doc.vocab.strings[match_id]
                 trigger_start, trigger_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-                relation = _decide(name, here, trigger_start, trigger_end, doc.text)
+                relation = _decide(name, here, trigger_start, trigger_end, text)
                 if relation is None:
                     continue
                 subject, obj = relation

@@ -15,7 +15,7 @@ from ..model import Article, Extraction, SourceProblem
 from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
 from ..nlp import Extractor
 from ..related import load_all_related, refresh_related
-from ..sources import read_articles
+from ..sources import ReadOptions, read_articles
 from ..store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
 from ..store.derived import DerivedTotals, article_update, check_layout
 from ..store.entities import stored_new_entities, write_curation_graph
@@ -75,6 +75,7 @@ def ingest(
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
@@ -87,7 +88,8 @@ def ingest(
     Each article is written in one transaction, so an interrupted run never leaves half an
     article; a bad file or article is reported and the others go on. Afterwards the stored
     related-article suggestions (``related_k`` per article; ``None``: skip) of the written
-    articles and of those they affect are recomputed.
+    articles and of those they affect are recomputed. ``options``: how the readers take CSV columns,
+    WordPress pages and drafts, and the size limit (sources.ReadOptions).
     """
     kb = kb or (extractor.kb if extractor else default_kb())
     extractor = extractor or Extractor(kb)
@@ -98,7 +100,7 @@ def ingest(
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
     per_call = extractor.articles_per_call(batch_size)
-    for batch in _article_batches(paths, report, known, force, per_call, on_article):
+    for batch in _article_batches(paths, report, known, force, per_call, on_article, options):
         for extraction in _extract_batch(extractor, batch, report, batch_size):
             try:
                 triples = store_extraction(store, extraction)
@@ -118,6 +120,7 @@ def bulk_ingest(
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Build the store in ``directory`` from ``paths`` in one pass with Oxigraph's bulk loader.
 
@@ -150,7 +153,7 @@ def bulk_ingest(
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
         per_call = extractor.articles_per_call(batch_size)
-        for batch in _article_batches(paths, report, {}, True, per_call, on_article):
+        for batch in _article_batches(paths, report, {}, True, per_call, on_article, options):
             for extraction in _extract_batch(extractor, batch, report, batch_size):
                 graph, triples = article_graph(extraction)
                 try:
@@ -181,11 +184,12 @@ def bulk_ingest(
 
 
 def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: dict[str, str], force: bool,
-                     batch_size: int, on_article: ProgressCallback | None) -> Iterator[list[Article]]:
+                     batch_size: int, on_article: ProgressCallback | None,
+                     options: ReadOptions | None = None) -> Iterator[list[Article]]:
     """The articles to extract, in batches; problems, duplicate ids and unchanged articles go to ``report``."""
     seen: dict[str, str] = {}
     pending: list[Article] = []
-    for item in read_articles(paths):
+    for item in read_articles(paths, options):
         if isinstance(item, SourceProblem):
             (report.warnings if item.is_warning else report.problems).append(item)
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..knowledge.curation import curated_kb
 from ..nlp import Extractor
+from ..sources import ReadOptions
 from ..store import Store, StoreError, open_store, store_directory
 from ..store.locking import store_write_lock, writer_directory
 from .curate import ApplyReport, apply_to_store
@@ -26,6 +27,7 @@ def ingest_archive(
     n_process: int = 1,
     on_article: ProgressCallback | None = None,
     on_bulk: Callable[[Path], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` under its write lock, with the curated knowledge base.
 
@@ -36,14 +38,15 @@ def ingest_archive(
     ``model``: the spaCy pipeline whose NER is merged (``"none"``: gazetteer only); ``wait``: seconds to
     wait for another writer before StoreLocked; ``n_process``: processes running the spaCy pipeline;
     ``on_article``: called with each article id done; ``on_bulk``: called with the directory when a bulk
-    load starts (the lock held).
+    load starts (the lock held); ``options``: how exports are read (CSV columns, WXR pages and drafts,
+    ``max_chars``).
     """
     paths = list(paths)
     if not isinstance(store, (str, Path, type(None))):
         with store_write_lock(writer_directory(store), wait=wait, command="topicgraph ingest"):
             extractor = Extractor(curated_kb(writer_directory(store)), model=model, n_process=n_process)
             return ingest(paths, store, extractor=extractor, force=force, batch_size=batch_size,
-                          on_article=on_article)
+                          on_article=on_article, options=options)
     directory = store_directory(store)
     if bulk is None:
         bulk = directory is not None and is_new_store(directory)
@@ -54,11 +57,12 @@ def ingest_archive(
         if bulk:
             if on_bulk:
                 on_bulk(directory)
-            return bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size, on_article=on_article)
+            return bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size, on_article=on_article,
+                               options=options)
         opened = open_store(store)
         try:
             return ingest(paths, opened, extractor=extractor, force=force, batch_size=batch_size,
-                          on_article=on_article)
+                          on_article=on_article, options=options)
         finally:
             opened.close()
 

@@ -13,10 +13,13 @@ from .index import (
 )
 from .scorers import DEFAULT_BLEND_WEIGHTS, SCORERS, get_scorer, register
 from .sparse import combine_parts
-from .suggestions import load_all_related, refresh_related, store_suggestions, suggest_related, suggestion_triples
+from .suggestions import (
+    load_all_related, refresh_related, store_suggestions, suggest_all_related, suggest_related, suggestion_triples,
+)
 
 __all__ = [
     "ABOUTNESS_WEIGHTS", "DEFAULT_BLEND_WEIGHTS", "DEFAULT_METHOD", "METHODS", "SCORERS", "ArticleInfo", "Reason",
     "RelatedIndex", "Suggestion", "UnknownArticle", "combine_parts", "get_scorer", "load_all_related",
-    "refresh_related", "register", "store_suggestions", "suggest_related", "suggestion_triples",
+    "refresh_related", "register", "store_suggestions", "suggest_all_related", "suggest_related",
+    "suggestion_triples",
 ]

@@ -24,6 +24,13 @@ def suggest_related(store: Store, article_id: str, k: int = 10, method: str = DE
     return index.suggest(article_id, k=k, method=method, since=since, same_language=same_language)
 
 
+def suggest_all_related(store: Store, k: int = 10, method: str = DEFAULT_METHOD,
+                        index: RelatedIndex | None = None) -> dict[str, list[Suggestion]]:
+    """Suggestions for every article in the store (bulk)."""
+    index = index or RelatedIndex.from_store(store)
+    return index.suggest_all(k=k, method=method)
+
+
 def suggestion_triples(source_id: str, suggestions: Iterable[Suggestion], method: str):
     """The triples of one article's stored suggestions (tg:RelatedArticle nodes and tg:relatedTo)."""
     source = article_iri(source_id)

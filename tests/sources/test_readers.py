@@ -7,7 +7,7 @@ from pathlib import Path
 from topicgraph.model import Article, SourceProblem
 from topicgraph.sources import detect_format, markdown_to_text, read_articles, repair_text, strip_shortcodes
 
-from .conftest import SAMPLE
+from ..conftest import SAMPLE
 
 HUGO = """---
 title: "Speicher für das Netz"
