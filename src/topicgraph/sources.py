@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
 
 from .model import Article, Severity, SourceProblem
+from .nlp.language import article_language
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,7 @@ def _article_from_fields(meta: dict[str, Any], body: str, headings: tuple[str, .
     body = _clean(body).strip()
     if not body:
         raise SourceError("no body text")
-    language = _clean(meta.get("lang") or meta.get("language") or "").strip().lower()[:2] or guess_language(body)
+    language = article_language(_clean(meta.get("lang") or meta.get("language") or ""), body)
     raw_date = meta.get("date") or meta.get("published") or meta.get("datePublished")
     try:
         date = parse_date(raw_date)
