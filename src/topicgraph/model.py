@@ -21,12 +21,15 @@ class EntityType(str, Enum):
     @classmethod
     def from_ner_label(cls, label: str) -> "EntityType":
         """Map a spaCy/CoNLL label (ORG, PER, PERSON, LOC, GPE, ...) to a type."""
+        from .nlp.labels import name_label  # the one mapping of NER labels (OntoNotes too)
+
         label = label.upper()
-        if label in {"ORG", "ORGANIZATION", "NORP_ORG"}:
+        scheme = name_label(label)
+        if scheme == "ORG":
             return cls.ORGANIZATION
-        if label in {"PER", "PERSON"}:
+        if scheme == "PER":
             return cls.PERSON
-        if label in {"LOC", "GPE", "PLACE", "FAC"}:
+        if scheme == "LOC":
             return cls.PLACE
         if label in {"TECH", "TECHNOLOGY", "CONCEPT"}:
             return cls.TECHNOLOGY

@@ -15,6 +15,7 @@ from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from ..ner.names import load_name_lexicon
 from .gazetteer import Gazetteer, doc_matches
+from .labels import CANDIDATE_LABELS
 from .normalize import comparable_name, genitive_base, name_key
 
 #: Similarity (rapidfuzz ratio of :func:`comparable_name` forms, 0-100) at or above which two names
@@ -26,8 +27,6 @@ CONFIDENCE_MODEL = 0.7
 CONFIDENCE_NAME_PART = 0.8
 
 _NER_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
-#: Name-like labels of other pipelines (GermEval OTH, spaCy MISC, OntoNotes) kept as candidates.
-CANDIDATE_LABELS = frozenset({"OTH", "MISC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 REASON_ONE_WORD = "unknown one-word name, mentioned once"
 REASON_FUNCTION_WORD = "starts with a function word"
 REASON_LABEL = "label is not PER/ORG/LOC"
