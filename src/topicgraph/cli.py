@@ -61,9 +61,22 @@ def _store(ctx: click.Context):
     return ctx.obj["store"]
 
 
+def _model_spec(value: str | None) -> str | None:
+    """``--model`` checked early: a malformed per-language spec is a usage error."""
+    from .nlp.models import ModelSpecError, parse_model_spec
+
+    try:
+        parse_model_spec(value)
+    except ModelSpecError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--model: ")) from None
+    return value
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
+@click.option("--model", default=None, metavar="NAME|PATH|en=NAME,de=NAME", callback=lambda c, p, v: _model_spec(v),
+              help="spaCy pipeline whose NER is merged, for every language or per language (default: the shipped "
+                   "German model, the installed English en_core_web_*; 'none' for gazetteer only).")
 @click.option("--force", is_flag=True, help="Re-extract unchanged articles too.")
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
@@ -110,7 +123,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
             report = run_ingest(paths, _store(ctx), extractor=extractor, force=force, batch_size=batch_size,
                                 on_article=lambda _id: progress.advance(task))
     click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
-               f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
+               f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}"
+               + (f"; languages: {', '.join(f'{lang} {n}' for lang, n in sorted(report.languages.items()))}"
+                  if report.languages else ""))
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     if report.problems:

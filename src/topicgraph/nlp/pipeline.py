@@ -34,7 +34,11 @@ def shipped_model_path() -> Path | None:
 def _load_for_ner(model: str | Path) -> Language:
     """A pipeline with only what the extraction needs: ``UNUSED_COMPONENTS`` excluded, and a ``tok2vec``
     no remaining component listens to removed (English CNN pipelines give their NER its own)."""
-    nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    try:
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    except OSError:
+        raise ValueError(f"spaCy pipeline {str(model)!r} not found: neither an installed package nor a "
+                         "pipeline directory") from None
     for name in ("tok2vec", "transformer"):
         if name in nlp.pipe_names and not getattr(nlp.get_pipe(name), "listening_components", None):
             nlp.remove_pipe(name)
