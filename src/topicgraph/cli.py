@@ -142,8 +142,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Parameter of a named query.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
+def query(ctx, sparql, query_file, name, params, list_queries, fmt, lang) -> None:
     """Run SPARQL: a query string, --file q.rq, or --name NAMED --param key=value."""
     from .query import QueryError, format_result, list_named_queries, read_query_file, run_named_query, run_query
 
@@ -164,7 +166,9 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
             if not sep:
                 raise QueryError(f"--param {item!r}: expected KEY=VALUE")
             values[key.strip()] = value
-        result = run_named_query(store, name, values)
+        from .display_language import reader_language, relabel
+
+        result = relabel(run_named_query(store, name, values), store, reader_language(store, lang))
     else:
         result = run_query(store, read_query_file(query_file) if query_file else sparql)
     click.echo(format_result(result, fmt))
@@ -173,23 +177,31 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
 @main.command()
 @click.option("--type", "type_name", help="Organization, Person, Place or Technology.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def entities(ctx, type_name, fmt) -> None:
+def entities(ctx, type_name, fmt, lang) -> None:
     """List entities with the number of articles mentioning them."""
+    from .display_language import reader_language, relabel
     from .query import format_result, list_entities
 
-    click.echo(format_result(list_entities(_store(ctx), type_name), fmt))
+    store = _store(ctx)
+    click.echo(format_result(relabel(list_entities(store, type_name), store, reader_language(store, lang)), fmt))
 
 
 @main.command()
 @click.argument("article_id")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def article(ctx, article_id) -> None:
+def article(ctx, article_id, lang) -> None:
     """Show an article's metadata, its entities and the names kept as candidates."""
+    from .display_language import reader_language, relabel
     from .query import article_candidates, describe_article, format_result
 
     store = _store(ctx)
     meta, ents = describe_article(store, article_id)
+    ents = relabel(ents, store, reader_language(store, lang))
     for key, value in zip(meta.variables, meta.rows[0]):
         if value is not None and str(value):
             click.echo(f"{key:11} {value}")
@@ -249,15 +261,17 @@ def related(ctx, article_id, k, method, since, same_language, store_results, fmt
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--title", default="topicgraph explorer", show_default=True, help="Page title.")
 @click.option("--seed", default=42, show_default=True, help="Seed of the layout (same seed, same picture).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed) -> None:
+def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed, lang) -> None:
     """Write an offline HTML graph explorer (one file, no network needed)."""
     from .explore import ExploreOptions, write_explorer
 
     options = ExploreOptions(focus=focus, depth=depth, max_nodes=max_nodes, seed=seed,
                              types=tuple(t.strip() for item in types for t in item.split(",") if t.strip()),
                              since=since.date() if since else None)
-    shown = write_explorer(_store(ctx), output, title=title, options=options)
+    shown = write_explorer(_store(ctx), output, title=title, options=options, lang=lang)
     click.echo(f"wrote {output} ({shown.graph.number_of_nodes()} nodes, {shown.graph.number_of_edges()} mention edges, "
                f"{len(shown.co_mention_edges)} co-mention edges)")
     if shown.note:

@@ -210,11 +210,13 @@ class EntityLinker:
             resolved.append((span, etype, name, surface))
         counts = Counter((comparable_name(name), etype) for _, etype, name, _ in resolved)
         for span, etype, name, surface in resolved:
-            iri = surnames.get(name) if etype == EntityType.PERSON else None
-            iri = iri or self.resolve_name(name, etype)
+            surname_of = surnames.get(name) if etype == EntityType.PERSON else None
+            iri = surname_of or self.resolve_name(name, etype)
             if iri is not None and (known := self.kb.get(iri)) is not None:
                 entities[iri] = known
                 etype = known.type
+            elif surname_of is not None:  # "Solberg" after "Maren Solberg", a new (non-KB) person
+                iri = surname_of
             else:
                 reason = self.doubt(name, etype, counts[comparable_name(name), etype], is_stop)
                 if reason is not None:
