@@ -108,3 +108,31 @@ def test_ingest_counts_languages_and_lang_prints_english_labels(tmp_path):
     assert "Sweden" in article
     named = run("query", "--name", "entities-by-type", "--param", "type=Place", "--lang", "en", store=store).output
     assert "Sweden" in named and "Schweden" not in named
+
+
+@needs_english
+def test_one_node_across_languages():
+    from topicgraph.model import Article
+
+    german = Article(id="de-1", title="Zellfabrik", language="de",
+                     body="Die Firma Elbtal Cell Systems baut eine Zellfabrik in München. Elbtal Cell Systems "
+                          "liefert auch nach Schweden. Der Chef von Elbtal Cell Systems sprach in Wien.")
+    english = Article(id="en-1", title="Cell plant", language="en",
+                      body="Elbtal Cell Systems is building a cell plant in Munich. Elbtal Cell Systems also "
+                           "supplies customers in Sweden. Its chief executive spoke in Vienna.")
+    extractor = Extractor()
+    by_id = {x.article.id: {m.text: m.entity_iri.rsplit("/", 1)[-1] for m in x.mentions}
+             for x in extractor.extract_all([german, english])}
+    assert by_id["de-1"]["München"] == by_id["en-1"]["Munich"] == "munich"
+    assert by_id["de-1"]["Wien"] == by_id["en-1"]["Vienna"] == "vienna"
+    assert by_id["de-1"]["Schweden"] == by_id["en-1"]["Sweden"] == "sweden"
+    assert by_id["de-1"]["Elbtal Cell Systems"] == by_id["en-1"]["Elbtal Cell Systems"]
+
+
+def test_place_names_in_any_language():
+    from topicgraph.nlp.places import english_place_name
+
+    assert english_place_name("München") == english_place_name("Munich") == "Munich"
+    assert english_place_name("Niederlande") == "Netherlands"
+    assert english_place_name("Göteborg") == "Gothenburg"
+    assert english_place_name("Solberg") is None

@@ -55,6 +55,9 @@ class Extractor:
             component = nlp.get_pipe(GAZETTEER)
             component.use_kb(self.kb)
             linker = EntityLinker(self.kb, component.gazetteer, language)
+            for _, other in self._pipelines.values():  # new entities are shared across languages: one node
+                linker.new_by_type, linker.new_entities = other.new_by_type, other.new_entities
+                break
             for entity in self._remembered:
                 linker.remember(entity)
             self._pipelines[language] = (nlp, linker)

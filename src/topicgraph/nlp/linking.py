@@ -16,6 +16,7 @@ from ..namespaces import entity_iri
 from ..ner.names import load_name_lexicon
 from .gazetteer import Gazetteer, doc_matches
 from .labels import CANDIDATE_LABELS
+from .places import english_place_name
 from .normalize import comparable_name, genitive_base, name_key
 
 #: Similarity (rapidfuzz ratio of :func:`comparable_name` forms, 0-100) at or above which two names
@@ -95,6 +96,8 @@ class EntityLinker:
             return None
         if name in self.known_names or _NAME_SHAPE.search(name):
             return None
+        if etype == EntityType.PLACE and english_place_name(name) is not None:  # a country or city GeoNames knows
+            return None
         return REASON_ONE_WORD
 
     def find_new(self, name: str, etype: EntityType) -> str | None:
@@ -114,6 +117,15 @@ class EntityLinker:
         names = self.new_by_type.setdefault(etype, {})
         key = comparable_name(name)
         iri = self.find_new(name, etype)
+        # a place has one node whatever language names it: "München" and "Munich" are ent:munich
+        english = english_place_name(name) if etype == EntityType.PLACE else None
+        if iri is None and english is not None:
+            iri = self.find_new(english, etype) or str(entity_iri(english))
+            names.setdefault(comparable_name(english), iri)
+        if iri is None and len(key.split()) > 1:
+            # the same multi-word name minted under another NER label is the same thing: the German and
+            # English models disagree on unusual names ("Elbtal Cell Systems": LOC and ORG), one node
+            iri = next((known[key] for t, known in self.new_by_type.items() if t != etype and key in known), None)
         if iri is None:
             iri = str(entity_iri(name))
             existing = self.new_entities.get(iri)
