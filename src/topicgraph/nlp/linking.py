@@ -122,7 +122,7 @@ class EntityLinker:
         if iri is None and english is not None:
             iri = self.find_new(english, etype) or str(entity_iri(english))
             names.setdefault(comparable_name(english), iri)
-        if iri is None and len(key.split()) > 1:
+        if iri is None and len(name.split()) > 1:
             # the same multi-word name minted under another NER label is the same thing: the German and
             # English models disagree on unusual names ("Elbtal Cell Systems": LOC and ORG), one node
             iri = next((known[key] for t, known in self.new_by_type.items() if t != etype and key in known), None)
@@ -235,7 +235,7 @@ class EntityLinker:
                     keep_candidate(span, surface, etype.ner_label, reason)
                     continue
                 entity = self.resolve_new(name, etype)
-                iri = entity.iri
+                iri, etype = entity.iri, entity.type  # the node's type, when another label minted it first
                 entities.setdefault(iri, entity)
             offset = span.text.find(surface)
             start = span.start_char + max(offset, 0)
