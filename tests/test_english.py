@@ -136,3 +136,33 @@ def test_place_names_in_any_language():
     assert english_place_name("Niederlande") == "Netherlands"
     assert english_place_name("Göteborg") == "Gothenburg"
     assert english_place_name("Solberg") is None
+
+
+@pytest.fixture(scope="module")
+def english_index(english_extractions):
+    from topicgraph.related import RelatedIndex
+
+    return RelatedIndex.from_extractions(english_extractions)
+
+
+@needs_english
+@pytest.mark.parametrize("article_id, same_story", [
+    ("fjordcell-series-b-northbridge", "fjordcell"),
+    ("acme-okafor-earnings-call", "acme"),
+    ("brightwater-raman-wildfire-ai", "brightwater"),
+])
+def test_related_english_articles_follow_the_story(english_index, article_id, same_story):
+    for method in ("entities", "text", "blend"):
+        top = english_index.suggest(article_id, k=3, method=method)
+        # the other articles of the story name the same invented company in their ids and texts
+        assert sum(same_story in s.article_id or same_story in " ".join(map(str, s.reasons)).lower()
+                   for s in top) >= 2, (method, [s.article_id for s in top])
+
+
+def test_english_term_candidates_join_the_hyphen_back():
+    import spacy
+
+    from topicgraph.terms import noun_compounds
+
+    doc = spacy.blank("en").tokenizer("Fjordcell makes sodium-ion cells and low-carbon aluminium, not Sodium-Ion.")
+    assert [text for text, _, _ in noun_compounds(doc, "en")] == ["sodium-ion cells", "low-carbon aluminium"]
