@@ -644,14 +644,17 @@ def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
 @click.option("--batch-size", default=16, show_default=True, help="Documents per nlp.pipe batch (as ingest's default).")
 @click.option("--repeat", default=1, show_default=True, help="Runs per row but ingest (best of them).")
 @click.option("--ingest/--no-ingest", "with_ingest", default=True, show_default=True, help="Also time a full ingest into a fresh store.")
-def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) -> None:
+@click.option("--lang", "language", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Time the articles in this language with its pipeline (en: the installed English one).")
+def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest, language) -> None:
     """Articles and words per second: bare nlp.pipe (1 and N processes), the Extractor and ingest, on the same
-    German articles (PATHS: article files/folders or a 'label;text' CSV; default: the bundled sample)."""
+    German (or, with --lang en, English) articles (PATHS: article files/folders or a 'label;text' CSV;
+    default: the bundled sample)."""
     from .ner_bench import BenchInputError, bench_ner
 
     try:
         report = bench_ner(paths or None, model=model, n_process=n_process, batch_size=batch_size, repeat=repeat,
-                           with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True))
+                           with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True), language=language)
     except (BenchInputError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():

@@ -127,7 +127,9 @@ def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> di
         if nlp is None:
             raise FileNotFoundError("no shipped NER model; pass a model name or path")
     elif isinstance(nlp, (str, Path)):
-        nlp = spacy.load(nlp)
+        from ..nlp.models import installed_name
+
+        nlp = spacy.load(installed_name(nlp))
     sents = read_iob_file(path)
     docs = [Doc(nlp.vocab, words=toks) for toks, _ in sents]
     n_words = sum(len(d) for d in docs)

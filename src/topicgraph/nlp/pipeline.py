@@ -13,7 +13,7 @@ from ..ner import filter as _ner_filter  # noqa: F401  (registers "topicgraph_ne
 
 log = logging.getLogger(__name__)
 
-from .models import NO_MODEL
+from .models import NO_MODEL, installed_name
 
 #: Components of a loaded pipeline the extraction does not use (it needs the NER, sentences and lemmas;
 #: sentences come from the sentencizer, lemmas from lookup tables): never loaded.
@@ -35,7 +35,7 @@ def _load_for_ner(model: str | Path) -> Language:
     """A pipeline with only what the extraction needs: ``UNUSED_COMPONENTS`` excluded, and a ``tok2vec``
     no remaining component listens to removed (English CNN pipelines give their NER its own)."""
     try:
-        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(installed_name(model), exclude=list(UNUSED_COMPONENTS))
     except OSError:
         raise ValueError(f"spaCy pipeline {str(model)!r} not found: neither an installed package nor a "
                          "pipeline directory") from None
