@@ -222,13 +222,14 @@ class EntityLinker:
             resolved.append((span, etype, name, surface))
         counts = Counter((comparable_name(name), etype) for _, etype, name, _ in resolved)
         for span, etype, name, surface in resolved:
-            surname_of = surnames.get(name) if etype == EntityType.PERSON else None
+            # a person's surname after the full name, whatever label the NER gave it ("Birol" as ORG)
+            surname_of = surnames.get(name) if etype == EntityType.PERSON or len(name.split()) == 1 else None
             iri = surname_of or self.resolve_name(name, etype)
             if iri is not None and (known := self.kb.get(iri)) is not None:
                 entities[iri] = known
                 etype = known.type
             elif surname_of is not None:  # "Solberg" after "Maren Solberg", a new (non-KB) person
-                iri = surname_of
+                iri, etype = surname_of, EntityType.PERSON
             else:
                 reason = self.doubt(name, etype, counts[comparable_name(name), etype], is_stop)
                 if reason is not None:
