@@ -33,7 +33,9 @@ def pieces(texts: list[str], words: int, limit: int) -> list[str]:
 
 
 def detectors() -> dict:
-    found = {"function words (old)": guess_language}
+    from topicgraph.nlp.language import detect_language
+
+    found = {"function words (old)": guess_language, "topicgraph (clear function words, else py3langid)": detect_language}
     try:
         from lingua import Language, LanguageDetectorBuilder
 
@@ -82,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     texts = {"de": bodies(args.german), "en": bodies(args.english)}
     found = detectors()
-    print(f"{'detector':22} {'words':>5} {'n':>5} {'acc de':>7} {'acc en':>7} {'acc':>7} {'µs/piece':>9}")
+    print(f"{'detector':50} {'words':>5} {'n':>5} {'acc de':>7} {'acc en':>7} {'acc':>7} {'µs/piece':>9}")
     for name, detect in found.items():
         for words in LENGTHS:
             sets = {lang: pieces(t, words, args.limit) for lang, t in texts.items()}
@@ -93,7 +95,7 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             n = sum(len(v) for v in sets.values())
             acc = {lang: right[lang] / max(1, len(sets[lang])) for lang in sets}
-            print(f"{name:22} {words:5} {n:5} {acc['de']:7.3f} {acc['en']:7.3f} "
+            print(f"{name:50} {words:5} {n:5} {acc['de']:7.3f} {acc['en']:7.3f} "
                   f"{sum(right.values()) / max(1, n):7.3f} {elapsed / max(1, n) * 1e6:9.0f}")
 
 
