@@ -166,3 +166,20 @@ def test_english_term_candidates_join_the_hyphen_back():
 
     doc = spacy.blank("en").tokenizer("Fjordcell makes sodium-ion cells and low-carbon aluminium, not Sodium-Ion.")
     assert [text for text, _, _ in noun_compounds(doc, "en")] == ["sodium-ion cells", "low-carbon aluminium"]
+
+
+def test_cli_without_english_pipeline_warns_once_and_ingests(tmp_path, monkeypatch):
+    from topicgraph.nlp import models
+
+    monkeypatch.setattr(models, "installed_english_model", lambda: None)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("northvolt-bankruptcy-sweden.md", "lyten-buys-northvolt-assets.md"):
+        shutil.copy(ENGLISH / name, folder)
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "ingest", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert result.output.count("no English spaCy pipeline is installed") == 1
+    assert "2 added" in result.output and "languages: en 2" in result.output
+    places = run("entities", "--type", "Place", "--lang", "en", store=tmp_path / "store").output
+    assert "Sweden" in places and "Skellefteå" in places  # the gazetteer still links known places

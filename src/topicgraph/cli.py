@@ -115,7 +115,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
-        extractor = Extractor(kb, model=model, n_process=n_process)
+        extractor = Extractor(kb, model=model, n_process=n_process, warn=lambda message: click.echo(message, err=True))
         if bulk:
             report = bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size,
                                  on_article=lambda _id: progress.advance(task))

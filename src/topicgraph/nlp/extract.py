@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
@@ -28,8 +28,11 @@ class Extractor:
     """Holds one pipeline per language (each loaded when its first article comes) and turns Articles
     into Extractions."""
 
-    def __init__(self, kb: KnowledgeBase | None = None, model: ModelSpec = None, n_process: int = 1) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, model: ModelSpec = None, n_process: int = 1,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.kb = kb or default_kb()
+        #: where a warning goes (a missing English pipeline): the CLI prints it, the default logs it
+        self.warn = warn
         #: ``--model``: one name for every language, ``en=NAME,de=NAME``, or ``None`` (each language's default)
         self.model = model
         parse_model_spec(model)  # a malformed spec fails here, before any article is read
@@ -51,7 +54,7 @@ class Extractor:
         """The pipeline and linker for a language (German uses the NER model by default)."""
         language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         if language not in self._pipelines:
-            nlp = build_pipeline(language, model=resolve_model(self.model, language))
+            nlp = build_pipeline(language, model=resolve_model(self.model, language, warn=self.warn))
             component = nlp.get_pipe(GAZETTEER)
             component.use_kb(self.kb)
             linker = EntityLinker(self.kb, component.gazetteer, language)

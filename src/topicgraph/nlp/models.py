@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from .language import LANGUAGES
@@ -62,7 +63,7 @@ def installed_english_model() -> str | None:
     return None
 
 
-def resolve_model(spec: ModelSpec, language: str, warn=log.warning) -> str | Path | None:
+def resolve_model(spec: ModelSpec, language: str, warn: Callable[[str], None] | None = None) -> str | Path | None:
     """The model for one language: the spec's choice, else the default (``None`` = the shipped German
     model for German; the installed English package for English, or gazetteer only with one warning)."""
     chosen = parse_model_spec(spec).get(language)
@@ -70,7 +71,7 @@ def resolve_model(spec: ModelSpec, language: str, warn=log.warning) -> str | Pat
         return chosen
     name = installed_english_model()
     if name is None:
-        warn("warning: no English spaCy pipeline is installed, English articles get gazetteer-only "
+        (warn or log.warning)("warning: no English spaCy pipeline is installed, English articles get gazetteer-only "
              f"extraction (install one with: {ENGLISH_INSTALL})")
         return NO_MODEL
     return name
