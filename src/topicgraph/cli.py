@@ -71,9 +71,22 @@ def _csv_column_options(command):
     return command
 
 
+def _model_spec(value: str | None) -> str | None:
+    """``--model`` checked early: a malformed per-language spec is a usage error."""
+    from .nlp.models import ModelSpecError, parse_model_spec
+
+    try:
+        parse_model_spec(value)
+    except ModelSpecError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--model: ")) from None
+    return value
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
+@click.option("--model", default=None, metavar="NAME|PATH|en=NAME,de=NAME", callback=lambda c, p, v: _model_spec(v),
+              help="spaCy pipeline whose NER is merged, for every language or per language (default: the shipped "
+                   "German model, the installed English en_core_web_*; 'none' for gazetteer only).")
 @click.option("--force", is_flag=True, help="Re-extract unchanged articles too.")
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
@@ -118,6 +131,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
         try:
             report = ingest_archive(paths, ctx.obj["store_spec"], model=model, bulk=bulk, force=force, wait=wait,
                                     batch_size=batch_size, n_process=n_process, options=options,
+                                    warn=lambda message: click.echo(message, err=True),
                                     on_article=lambda _id: progress.advance(task),
                                     on_bulk=lambda directory: console.print(
                                         f"{directory}: bulk load (one pass; the store is swapped in when complete)",
@@ -125,7 +139,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
         except StoreLocked as exc:
             raise click.ClickException(f"{exc} (--wait SECONDS)") from None
     click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
-               f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
+               f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}"
+               + (f"; languages: {', '.join(f'{lang} {n}' for lang, n in sorted(report.languages.items()))}"
+                  if report.languages else ""))
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     if report.problems:
@@ -142,8 +158,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Parameter of a named query.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
+def query(ctx, sparql, query_file, name, params, list_queries, fmt, lang) -> None:
     """Run SPARQL: a query string, --file q.rq, or --name NAMED --param key=value."""
     from .query import QueryError, format_result, list_named_queries, read_query_file, run_named_query, run_query
 
@@ -164,7 +182,9 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
             if not sep:
                 raise QueryError(f"--param {item!r}: expected KEY=VALUE")
             values[key.strip()] = value
-        result = run_named_query(store, name, values)
+        from .display_language import reader_language, relabel
+
+        result = relabel(run_named_query(store, name, values), store, reader_language(store, lang))
     else:
         result = run_query(store, read_query_file(query_file) if query_file else sparql)
     click.echo(format_result(result, fmt))
@@ -173,23 +193,31 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
 @main.command()
 @click.option("--type", "type_name", help="Organization, Person, Place or Technology.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def entities(ctx, type_name, fmt) -> None:
+def entities(ctx, type_name, fmt, lang) -> None:
     """List entities with the number of articles mentioning them."""
+    from .display_language import reader_language, relabel
     from .query import format_result, list_entities
 
-    click.echo(format_result(list_entities(_store(ctx), type_name), fmt))
+    store = _store(ctx)
+    click.echo(format_result(relabel(list_entities(store, type_name), store, reader_language(store, lang)), fmt))
 
 
 @main.command()
 @click.argument("article_id")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def article(ctx, article_id) -> None:
+def article(ctx, article_id, lang) -> None:
     """Show an article's metadata, its entities and the names kept as candidates."""
+    from .display_language import reader_language, relabel
     from .query import article_candidates, describe_article, format_result
 
     store = _store(ctx)
     meta, ents = describe_article(store, article_id)
+    ents = relabel(ents, store, reader_language(store, lang))
     for key, value in zip(meta.variables, meta.rows[0]):
         if value is not None and str(value):
             click.echo(f"{key:11} {value}")
@@ -251,15 +279,17 @@ def related(ctx, article_id, k, method, since, same_language, store_results, fmt
 @click.option("--seed", default=42, show_default=True, help="Seed of the layout (same seed, same picture).")
 @click.option("--articles/--no-articles", default=None,
               help="Draw article nodes (default: yes for small graphs and with --focus; big graphs show entities and co-mentions).")
+@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
+              help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
 @click.pass_context
-def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed, articles) -> None:
+def explore(ctx, output, focus, depth, types, max_nodes, since, title, seed, articles, lang) -> None:
     """Write an offline HTML graph explorer (one file, no network needed)."""
     from .explore import ExploreOptions, write_explorer
 
     options = ExploreOptions(focus=focus, depth=depth, max_nodes=max_nodes, seed=seed,
                              types=tuple(t.strip() for item in types for t in item.split(",") if t.strip()),
                              since=since.date() if since else None, articles=articles)
-    shown = write_explorer(_store(ctx), output, title=title, options=options)
+    shown = write_explorer(_store(ctx), output, title=title, options=options, lang=lang)
     click.echo(f"wrote {output} ({shown.graph.number_of_nodes()} nodes, {shown.graph.number_of_edges()} mention edges, "
                f"{len(shown.co_mention_edges)} co-mention edges)")
     if shown.note:
@@ -720,14 +750,17 @@ def bench_soak_command(articles, clients, queries_per_client, seconds) -> None:
 @click.option("--batch-size", default=16, show_default=True, help="Documents per nlp.pipe batch (as ingest's default).")
 @click.option("--repeat", default=1, show_default=True, help="Runs per row but ingest (best of them).")
 @click.option("--ingest/--no-ingest", "with_ingest", default=True, show_default=True, help="Also time a full ingest into a fresh store.")
-def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) -> None:
+@click.option("--lang", "language", type=click.Choice(["de", "en"]), default="de", show_default=True,
+              help="Time the articles in this language with its pipeline (en: the installed English one).")
+def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest, language) -> None:
     """Articles and words per second: bare nlp.pipe (1 and N processes), the Extractor and ingest, on the same
-    German articles (PATHS: article files/folders or a 'label;text' CSV; default: the bundled sample)."""
+    German (or, with --lang en, English) articles (PATHS: article files/folders or a 'label;text' CSV;
+    default: the bundled sample)."""
     from .evaluation.bench_ner import BenchInputError, bench_ner
 
     try:
         report = bench_ner(paths or None, model=model, n_process=n_process, batch_size=batch_size, repeat=repeat,
-                           with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True))
+                           with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True), language=language)
     except (BenchInputError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():

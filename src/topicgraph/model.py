@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from .ner_labels import name_label  # the one mapping of NER labels (OntoNotes too)
+
 
 class EntityType(str, Enum):
     """Types of things the graph knows; values are the ontology's class names."""
@@ -22,11 +24,12 @@ class EntityType(str, Enum):
     def from_ner_label(cls, label: str) -> "EntityType":
         """Map a spaCy/CoNLL label (ORG, PER, PERSON, LOC, GPE, ...) to a type."""
         label = label.upper()
-        if label in {"ORG", "ORGANIZATION", "NORP_ORG"}:
+        scheme = name_label(label)
+        if scheme == "ORG":
             return cls.ORGANIZATION
-        if label in {"PER", "PERSON"}:
+        if scheme == "PER":
             return cls.PERSON
-        if label in {"LOC", "GPE", "PLACE", "FAC"}:
+        if scheme == "LOC":
             return cls.PLACE
         if label in {"TECH", "TECHNOLOGY", "CONCEPT"}:
             return cls.TECHNOLOGY

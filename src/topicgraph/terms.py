@@ -50,11 +50,24 @@ _NON_TERM_ADJECTIVES = {"andere", "anderen", "anderer", "großen", "großer", "g
                         "dieser", "dieses", "diesen", "welche", "solche", "keine", "kleine", "kleinen"}
 
 
+def _english_hyphenated(tokens, i: int) -> Iterable[tuple[str, int, int]]:
+    """At token ``i``: a lower-case hyphenated modifier and the noun after it ("sodium-ion cells",
+    "low-carbon aluminium"); spaCy's English tokenizer splits the hyphen off, so it is joined back."""
+    if i + 3 >= len(tokens) or tokens[i + 1].text != "-" or tokens[i].whitespace_ or tokens[i + 1].whitespace_:
+        return
+    first, second, noun = tokens[i], tokens[i + 2], tokens[i + 3]
+    if not (first.is_alpha and second.is_alpha and first.text.islower() and second.text.islower()):
+        return
+    if noun.is_alpha and noun.text.islower() and len(noun.text) >= 4 and not noun.is_stop:
+        yield f"{first.text}-{second.text} {noun.text}", first.idx, noun.idx + len(noun.text)
+
+
 def noun_compounds(doc, lang: str) -> Iterable[tuple[str, int, int]]:
     """Candidate spans (text, start, end) of one tokenised text: long capitalised German nouns
     (compounds like "Speicherfeld"), hyphenated compounds ("Second-Life-Speicher") and
     inflected adjective + noun ("gespeicherter Strom"); in English, two or three lower-case words
-    before a noun are not told apart without a tagger, so only hyphenated and capitalised forms count."""
+    before a noun are not told apart without a tagger, so only hyphenated forms count: capitalised ones
+    and a lower-case hyphenated modifier with the noun after it ("sodium-ion cells")."""
     tokens = [t for t in doc if not t.is_space]
     for i, tok in enumerate(tokens):
         word = tok.text
@@ -65,6 +78,8 @@ def noun_compounds(doc, lang: str) -> Iterable[tuple[str, int, int]]:
             yield word, tok.idx, tok.idx + len(word)
         elif capitalised and len(word) >= MIN_SINGLE_WORD and lang == "de":
             yield word, tok.idx, tok.idx + len(word)
+        if lang == "en":
+            yield from _english_hyphenated(tokens, i)
         if lang == "de" and i + 1 < len(tokens) and _INFLECTED_ADJECTIVE.match(word) \
                 and word not in _NON_TERM_ADJECTIVES:
             nxt = tokens[i + 1]

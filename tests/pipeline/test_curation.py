@@ -140,28 +140,29 @@ def test_cli_curate_without_by_is_a_usage_error(tmp_path):
 
 
 def test_name_candidate_is_shown_and_accepted_as_an_entity(tmp_path):
-    """A one-word name the NER finds once stays a candidate; an editor accepts it as a Place."""
+    """A one-word name the NER finds once stays a candidate; an editor accepts it as a Place. (An invented
+    place: a city GeoNames knows, such as Hoboken, is trusted as a name, see nlp/places.py.)"""
     import spacy
 
     model = tmp_path / "ruler-model"
     nlp = spacy.blank("de")
-    nlp.add_pipe("entity_ruler").add_patterns([{"label": "LOC", "pattern": "Hoboken"}])
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "LOC", "pattern": "Brakelund"}])
     nlp.to_disk(model)
     folder = tmp_path / "articles"
     folder.mkdir()
-    (folder / "werk.md").write_text("---\ntitle: Werk\ndate: 2025-04-01\n---\nDas Werk in Hoboken recycelt Zellen.\n",
+    (folder / "werk.md").write_text("---\ntitle: Werk\ndate: 2025-04-01\n---\nDas Werk in Brakelund recycelt Zellen.\n",
                                     encoding="utf-8")
     store = tmp_path / "store"
     run(store, "ingest", "--model", str(model), str(folder))
     shown = run(store, "article", "werk")
-    assert "name candidates" in shown and "Hoboken" in shown and "unknown one-word name" in shown
-    assert str(ENT.hoboken) not in mentioned(store, "werk")
+    assert "name candidates" in shown and "Brakelund" in shown and "unknown one-word name" in shown
+    assert str(ENT.brakelund) not in mentioned(store, "werk")
 
-    run(store, "curate", "accept", "Hoboken", "--type", "Place", "--by", "Ada", "--why", "Umicore's site")
+    run(store, "curate", "accept", "Brakelund", "--type", "Place", "--by", "Ada", "--why", "a new site")
     (change,) = read_changes(store / "curation.toml")
-    assert (change.entity, change.type) == (str(ENT.hoboken), "Place")
+    assert (change.entity, change.type) == (str(ENT.brakelund), "Place")
     run(store, "curate", "apply", "--model", str(model))
-    assert str(ENT.hoboken) in mentioned(store, "werk")
+    assert str(ENT.brakelund) in mentioned(store, "werk")
     assert "name candidates" not in run(store, "article", "werk")
 
 

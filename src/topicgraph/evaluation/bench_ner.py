@@ -33,16 +33,22 @@ from ..errors import TopicgraphError
 from ..knowledge.kb import default_kb
 from ..model import Article
 from ..nlp import Extractor
-from ..nlp.pipeline import shipped_model_path
+from ..nlp.models import NO_MODEL, resolve_model
+from ..nlp.pipeline import _load_for_ner, shipped_model_path
 from ..pipeline.ingest import bulk_ingest, ingest
 from ..sources import write_jsonl
 from ..store import open_store
+from .related import read_corpus
 
 Echo = Callable[[str], None]
 
 
 class BenchInputError(TopicgraphError, ValueError):
-    """The benchmark's input has no German article."""
+    """The benchmark's input has no article in the language asked for."""
+
+
+#: Names of the languages in the report.
+LANGUAGE_NAMES = {"de": "German", "en": "English"}
 
 
 @dataclass
@@ -56,6 +62,7 @@ class NerBenchReport:
     ingested: int = 0
     bulk_ingested: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    language: str = "de"
 
     def rate(self, name: str) -> tuple[float, float]:
         """(articles per second, words per second) of one row."""
@@ -68,7 +75,8 @@ class NerBenchReport:
 
     def lines(self) -> list[str]:
         out = [f"model {self.model}",
-               f"articles {self.n_articles} (German; {self.skipped} others skipped), words {self.n_words}"
+               f"articles {self.n_articles} ({LANGUAGE_NAMES.get(self.language, self.language)}; {self.skipped} others "
+               f"skipped), words {self.n_words}"
                + (f", ingested {self.ingested}" if "ingest --no-bulk" in self.seconds else ""),
                f"{'':28} {'seconds':>8} {'articles/s':>11} {'words/s':>9} {'vs bare':>8}"]
         for name in self.seconds:
@@ -77,20 +85,19 @@ class NerBenchReport:
         return out
 
 
-def load_bench_articles(paths: Iterable[str | Path]) -> tuple[list[Article], int]:
-    """German articles of ``paths`` (article files/folders or ``label;text`` CSV files) and how many
-    others were skipped."""
-    from .related import read_corpus
+def load_bench_articles(paths: Iterable[str | Path], language: str = "de") -> tuple[list[Article], int]:
+    """Articles in ``language`` of ``paths`` (article files/folders or ``label;text`` CSV files) and how
+    many others were skipped."""
 
     articles: list[Article] = []
     for path in map(Path, paths):
         if not path.exists():
             raise BenchInputError(f"{path}: no such file or directory")
         articles.extend(read_corpus(path))
-    german = [a for a in articles if a.language == "de" and a.body.strip()]
-    if not german:
-        raise BenchInputError(f"no German article in {', '.join(map(str, paths))}")
-    return german, len(articles) - len(german)
+    chosen = [a for a in articles if a.language == language and a.body.strip()]
+    if not chosen:
+        raise BenchInputError(f"no {LANGUAGE_NAMES.get(language, language)} article in {', '.join(map(str, paths))}")
+    return chosen, len(articles) - len(chosen)
 
 
 def _timed(run: Callable[[], object], repeat: int = 1) -> float:
@@ -105,29 +112,42 @@ def _timed(run: Callable[[], object], repeat: int = 1) -> float:
 
 def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | None = None, n_process: int = 2,
               batch_size: int = 16, repeat: int = 1, with_ingest: bool = True,
-              echo: Echo | None = None) -> NerBenchReport:
+              echo: Echo | None = None, language: str = "de") -> NerBenchReport:
     """Time bare ``nlp.pipe`` (1 and ``n_process`` processes), the Extractor and ingest on the same articles.
 
-    ``model``: a spaCy pipeline name or path (default: the shipped German model). Each row but
+    ``model``: a spaCy pipeline name or path (default: the shipped German model; for ``language="en"``
+    the installed English pipeline, timed bare as the extraction loads it, NER only, and whole). Each row but
     the ingest rows is the best of ``repeat`` runs; each ingest row runs once into a fresh store.
     """
     import spacy
 
-
     say = echo or (lambda _m: None)
 
-    articles, skipped = load_bench_articles(list(paths) if paths else [sample_corpus()])
-    model_ref = model if model is not None else shipped_model_path()
+    articles, skipped = load_bench_articles(list(paths) if paths else [sample_corpus()], language)
+    if language == "de":
+        model_ref = model if model is not None else shipped_model_path()
+    else:
+        model_ref = resolve_model(model, language, warn=lambda _m: None)
+        model_ref = None if model_ref == NO_MODEL else model_ref
     if model_ref is None:
-        raise BenchInputError("no shipped NER model found; pass --model NAME|PATH")
+        raise BenchInputError(f"no {LANGUAGE_NAMES.get(language, language)} NER model found; pass --model NAME|PATH")
     texts = [a.body for a in articles]
-    report = NerBenchReport(str(model if model is not None else "shipped"), len(articles),
-                            sum(len(t.split()) for t in texts), skipped)
+    report = NerBenchReport(str(model if model is not None else ("shipped" if language == "de" else model_ref)),
+                            len(articles), sum(len(t.split()) for t in texts), skipped, language=language)
 
-    nlp = spacy.load(model_ref)
+    if language == "de":
+        nlp = spacy.load(model_ref)
+    else:  # the extraction's own load: NER only (nlp/pipeline.py); the whole pipeline timed beside it
+        nlp = _load_for_ner(model_ref)
     nlp(texts[0])  # warm-up
     say(f"bare nlp.pipe over {len(texts)} articles ...")
     report.seconds["bare nlp.pipe"] = _timed(lambda: [d for d in nlp.pipe(texts, batch_size=batch_size)], repeat)
+    if language != "de":
+        whole = spacy.load(model_ref)
+        whole(texts[0])
+        say("bare nlp.pipe, whole pipeline (parser, tagger, lemmatizer too) ...")
+        report.seconds["bare nlp.pipe whole pipeline"] = _timed(
+            lambda: [d for d in whole.pipe(texts, batch_size=batch_size)], repeat)
     if n_process > 1:
         say(f"bare nlp.pipe, {n_process} processes ...")
         report.seconds[f"bare nlp.pipe n_process={n_process}"] = _timed(
@@ -137,7 +157,7 @@ def bench_ner(paths: Iterable[str | Path] | None = None, model: str | Path | Non
 
     def loaded_extractor(processes: int = 1) -> Extractor:
         extractor = Extractor(kb, model=model, n_process=processes)
-        extractor.pipeline("de")  # model loading is not timed
+        extractor.pipeline(language)  # model loading is not timed
         return extractor
 
     extractor = loaded_extractor()

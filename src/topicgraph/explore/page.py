@@ -28,6 +28,7 @@ from markupsafe import Markup
 from scipy import sparse
 
 from .layout import community_colour, communities, grouped_layout
+from ..display_language import best_label, reader_language
 from ..store import Store
 
 ARTICLE = "Article"
@@ -108,14 +109,11 @@ class ExplorerGraph:
 
 # --------------------------------------------------------------------------- graph from the store
 
-def _best_label(labels: dict[str, str]) -> str | None:
-    for lang in ("de", "", "en"):
-        if labels.get(lang):
-            return labels[lang]
-    return next(iter(sorted(labels.values())), None)
+def _best_label(labels: dict[str, str], lang: str | None = None) -> str | None:
+    return best_label(labels, lang or "de")
 
 
-def build_graph(store: Store) -> nx.Graph:
+def build_graph(store: Store, lang: str | None = None) -> nx.Graph:
     """Articles and entities as nodes, ``mentions`` as edges weighted by the number of mentions.
 
     Article nodes carry ``label`` (title), ``date`` (ISO or ""), ``url`` and ``categories``;
@@ -162,7 +160,7 @@ def build_graph(store: Store) -> nx.Graph:
         if attrs.get("type") == ARTICLE:
             continue
         fallback = node.rstrip("/").rsplit("/", 1)[-1]
-        attrs["label"] = _best_label(names.get(node, {})) or fallback
+        attrs["label"] = _best_label(names.get(node, {}), lang) or fallback
         attrs["type"] = types.get(node, "Entity")
         attrs["names"] = tuple(sorted(alt_names.get(node, set()) | {attrs["label"]}))
     return graph
@@ -464,10 +462,11 @@ def render_html(chosen: ExplorerGraph | nx.Graph, title: str = "topicgraph explo
 
 
 def write_explorer(store: Store, output: Path, max_nodes: int = DEFAULT_MAX_NODES, title: str = "topicgraph explorer",
-                   options: ExploreOptions | None = None) -> ExplorerGraph:
-    """Write the explorer page for the store (UTF-8); returns what it shows (graph and note)."""
+                   options: ExploreOptions | None = None, lang: str | None = None) -> ExplorerGraph:
+    """Write the explorer page for the store (UTF-8); returns what it shows (graph and note). Labels in
+    ``lang`` (default: the store's majority language), the other where one is missing."""
     options = options or ExploreOptions(max_nodes=max_nodes)
-    chosen = select_graph(build_graph(store), options)
+    chosen = select_graph(build_graph(store, reader_language(store, lang)), options)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_html(chosen, title=title, seed=options.seed), encoding="utf-8")
     return chosen

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
@@ -14,7 +13,9 @@ from ..model import Article, Entity, Extraction
 from .chunking import chunk_limit, pipe_texts
 from .linking import EntityLinker
 from .relations import RelationExtractor
-from .pipeline import NO_MODEL, build_pipeline
+from ..sources.language import DEFAULT_LANGUAGE, LANGUAGES
+from .models import ModelSpec, parse_model_spec, resolve_model
+from .pipeline import build_pipeline
 
 #: The name of the gazetteer component in the pipelines.
 GAZETTEER = "topicgraph_gazetteer"
@@ -25,11 +26,17 @@ MAX_ABOUT = 3
 
 
 class Extractor:
-    """Holds one pipeline per language and turns Articles into Extractions."""
+    """Holds one pipeline per language (each loaded when its first article comes) and turns Articles
+    into Extractions."""
 
-    def __init__(self, kb: KnowledgeBase | None = None, model: str | Path | None = None, n_process: int = 1) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, model: ModelSpec = None, n_process: int = 1,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.kb = kb or default_kb()
+        #: where a warning goes (a missing English pipeline): the CLI prints it, the default logs it
+        self.warn = warn
+        #: ``--model``: one name for every language, ``en=NAME,de=NAME``, or ``None`` (each language's default)
         self.model = model
+        parse_model_spec(model)  # a malformed spec fails here, before any article is read
         #: Processes that run the spaCy pipeline with the gazetteer (linking stays in this one).
         self.n_process = max(1, n_process)
         self._pipelines: dict[str, tuple[Language, EntityLinker]] = {}
@@ -46,13 +53,15 @@ class Extractor:
 
     def pipeline(self, language: str) -> tuple[Language, EntityLinker]:
         """The pipeline and linker for a language (German uses the NER model by default)."""
-        language = language if language in {"de", "en"} else "de"
+        language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         if language not in self._pipelines:
-            model = self.model if self.model is not None or language == "de" else NO_MODEL
-            nlp = build_pipeline(language, model=model)
+            nlp = build_pipeline(language, model=resolve_model(self.model, language, warn=self.warn))
             component = nlp.get_pipe(GAZETTEER)
             component.use_kb(self.kb)
             linker = EntityLinker(self.kb, component.gazetteer, language)
+            for _, other in self._pipelines.values():  # new entities are shared across languages: one node
+                linker.new_by_type, linker.new_entities = other.new_by_type, other.new_entities
+                break
             for entity in self._remembered:
                 linker.remember(entity)
             self._pipelines[language] = (nlp, linker)

@@ -15,6 +15,8 @@ from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from .ner.names import load_name_lexicon
 from .gazetteer import Gazetteer, doc_matches
+from ..ner_labels import CANDIDATE_LABELS
+from .places import english_place_name
 from .normalize import comparable_name, genitive_base, name_key
 
 #: Similarity (rapidfuzz ratio of :func:`comparable_name` forms, 0-100) at or above which two names
@@ -26,8 +28,6 @@ CONFIDENCE_MODEL = 0.7
 CONFIDENCE_NAME_PART = 0.8
 
 _NER_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
-#: Name-like labels of other pipelines (GermEval OTH, spaCy MISC, OntoNotes) kept as candidates.
-CANDIDATE_LABELS = frozenset({"OTH", "MISC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 REASON_ONE_WORD = "unknown one-word name, mentioned once"
 REASON_FUNCTION_WORD = "starts with a function word"
 REASON_LABEL = "label is not PER/ORG/LOC"
@@ -96,6 +96,8 @@ class EntityLinker:
             return None
         if name in self.known_names or _NAME_SHAPE.search(name):
             return None
+        if etype == EntityType.PLACE and english_place_name(name) is not None:  # a country or city GeoNames knows
+            return None
         return REASON_ONE_WORD
 
     def find_new(self, name: str, etype: EntityType) -> str | None:
@@ -115,6 +117,15 @@ class EntityLinker:
         names = self.new_by_type.setdefault(etype, {})
         key = comparable_name(name)
         iri = self.find_new(name, etype)
+        # a place has one node whatever language names it: "München" and "Munich" are ent:munich
+        english = english_place_name(name) if etype == EntityType.PLACE else None
+        if iri is None and english is not None:
+            iri = self.find_new(english, etype) or str(entity_iri(english))
+            names.setdefault(comparable_name(english), iri)
+        if iri is None and len(name.split()) > 1:
+            # the same multi-word name minted under another NER label is the same thing: the German and
+            # English models disagree on unusual names ("Elbtal Cell Systems": LOC and ORG), one node
+            iri = next((known[key] for t, known in self.new_by_type.items() if t != etype and key in known), None)
         if iri is None:
             iri = str(entity_iri(name))
             existing = self.new_entities.get(iri)
@@ -211,18 +222,21 @@ class EntityLinker:
             resolved.append((span, etype, name, surface))
         counts = Counter((comparable_name(name), etype) for _, etype, name, _ in resolved)
         for span, etype, name, surface in resolved:
-            iri = surnames.get(name) if etype == EntityType.PERSON else None
-            iri = iri or self.resolve_name(name, etype)
+            # a person's surname after the full name, whatever label the NER gave it ("Birol" as ORG)
+            surname_of = surnames.get(name) if etype == EntityType.PERSON or len(name.split()) == 1 else None
+            iri = surname_of or self.resolve_name(name, etype)
             if iri is not None and (known := self.kb.get(iri)) is not None:
                 entities[iri] = known
                 etype = known.type
+            elif surname_of is not None:  # "Solberg" after "Maren Solberg", a new (non-KB) person
+                iri, etype = surname_of, EntityType.PERSON
             else:
                 reason = self.doubt(name, etype, counts[comparable_name(name), etype], is_stop)
                 if reason is not None:
                     keep_candidate(span, surface, etype.ner_label, reason)
                     continue
                 entity = self.resolve_new(name, etype)
-                iri = entity.iri
+                iri, etype = entity.iri, entity.type  # the node's type, when another label minted it first
                 entities.setdefault(iri, entity)
             offset = span.text.find(surface)
             start = span.start_char + max(offset, 0)

@@ -13,8 +13,12 @@ from .ner import filter as _ner_filter  # noqa: F401  (registers "topicgraph_ner
 
 log = logging.getLogger(__name__)
 
-#: Pseudo model name: no statistical NER, gazetteer only.
-NO_MODEL = "none"
+from .models import NO_MODEL, installed_name
+
+#: Components of a loaded pipeline the extraction does not use (it needs the NER, sentences and lemmas;
+#: sentences come from the sentencizer, lemmas from lookup tables): never loaded.
+UNUSED_COMPONENTS = ("parser", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "senter",
+                     "trainable_lemmatizer")
 
 
 def shipped_model_path() -> Path | None:
@@ -25,6 +29,20 @@ def shipped_model_path() -> Path | None:
         return None
     path = Path(SHIPPED_MODEL_PATH)
     return path if (path / "meta.json").exists() else None
+
+
+def _load_for_ner(model: str | Path) -> Language:
+    """A pipeline with only what the extraction needs: ``UNUSED_COMPONENTS`` excluded, and a ``tok2vec``
+    no remaining component listens to removed (English CNN pipelines give their NER its own)."""
+    try:
+        nlp = spacy.load(installed_name(model), exclude=list(UNUSED_COMPONENTS))
+    except OSError:
+        raise ValueError(f"spaCy pipeline {str(model)!r} not found: neither an installed package nor a "
+                         "pipeline directory") from None
+    for name in ("tok2vec", "transformer"):
+        if name in nlp.pipe_names and not getattr(nlp.get_pipe(name), "listening_components", None):
+            nlp.remove_pipe(name)
+    return nlp
 
 
 def _add_lemmatizer(nlp: Language) -> None:
@@ -48,7 +66,7 @@ def build_pipeline(language: str = "de", model: str | Path | None = None,
     forces gazetteer-only extraction.
     """
     if model and str(model) != NO_MODEL:
-        nlp = spacy.load(model)
+        nlp = _load_for_ner(model)
     elif model is None and language == "de" and (path := shipped_model_path()) is not None:
         nlp = spacy.load(path)
     else:

@@ -20,6 +20,8 @@ PARTNER_OF = "partnerOf"
 LED_BY = "ledBy"
 SUBSIDIARY_OF = "subsidiaryOf"
 SUPPLIES = "supplies"
+#: "A acquired B" / "A agreed to buy B": stored as B subsidiaryOf A.
+ACQUIRES = "acquires"
 
 _TRIGGERS: dict[str, list[list[dict]]] = {
     PARTNER_OF: [
@@ -33,6 +35,9 @@ _TRIGGERS: dict[str, list[list[dict]]] = {
         [{"LOWER": {"IN": ["geführt", "geleitet", "led", "headed", "founded", "gegründet"]}}, {"LOWER": {"IN": ["von", "by"]}}],
         [{"LOWER": {"REGEX": r"(^|-)(ceo|chef|chefin|vorstandschef|vorstandschefin|mitgründer|mitgründerin|"
                              r"gründer|gründerin|vize|president|präsident|präsidentin|cto|cfo|co-founder|founder)$"}}],
+        [{"LOWER": "chief"}, {"LOWER": {"IN": ["executive", "technology", "financial", "operating"]}},
+         {"LOWER": "officer", "OP": "?"}],
+        [{"LOWER": {"IN": ["chairman", "chairwoman", "chair"]}}],
     ],
     SUBSIDIARY_OF: [
         [{"LOWER": {"REGEX": r"(^|-)(tochter|tochterfirma|tochtergesellschaft|tochterunternehmen|subsidiary|"
@@ -40,7 +45,13 @@ _TRIGGERS: dict[str, list[list[dict]]] = {
     ],
     SUPPLIES: [
         [{"LOWER": {"REGEX": r"^(versorgt|versorgen|versorgte|beliefert|beliefern|belieferte|liefert|liefern|"
-                             r"supplies|supplied|powers)$"}}],
+                             r"supplies|supplied|powers|delivers|delivered)$"}}],
+        [{"LOWER": {"IN": ["will", "to"]}}, {"LOWER": {"IN": ["supply", "deliver"]}}],
+    ],
+    ACQUIRES: [
+        [{"LOWER": {"IN": ["acquired", "acquires", "bought", "buys", "übernimmt", "übernahm", "kauft", "kaufte"]}}],
+        [{"LOWER": {"IN": ["agreed", "agrees"]}}, {"LOWER": "to"}, {"LOWER": {"IN": ["buy", "acquire"]}}],
+        [{"LOWER": {"IN": ["acquisition", "takeover", "übernahme"]}}, {"LOWER": {"IN": ["of", "von", "des", "der"]}}],
     ],
 }
 
@@ -85,9 +96,10 @@ class RelationExtractor:
                 if relation is None:
                     continue
                 subject, obj = relation
-                key = (name, subject, obj) if name != PARTNER_OF else (name, *sorted((subject, obj)))
+                predicate = SUBSIDIARY_OF if name == ACQUIRES else name
+                key = (predicate, subject, obj) if name != PARTNER_OF else (name, *sorted((subject, obj)))
                 if key not in found:
-                    found[key] = Relation(name, subject, obj, index, sent.text.strip(), doc[start:end].text.lower())
+                    found[key] = Relation(predicate, subject, obj, index, sent.text.strip(), doc[start:end].text.lower())
         return list(found.values())
 
 
@@ -125,7 +137,9 @@ def _decide(name: str, mentions: list[Mention], t_start: int, t_end: int, text: 
         (org,), (person,) = orgs, people
         # the person must be next to the trigger ("GM-Vize Kurt Kelty", "CEO Mary Barra", "geführt von X")
         m = people[person]
-        if not (0 <= m.start - t_end <= 3 or 0 <= t_start - m.end <= 3 or m.start <= t_start < m.end):
+        # or set off by a comma: "Maren Solberg, the chief executive of Fjordcell"
+        appositive = 0 <= t_start - m.end <= 8 and re.fullmatch(r",\s*(the\s+)?", text[m.end:t_start] or "x")
+        if not (0 <= m.start - t_end <= 3 or 0 <= t_start - m.end <= 3 or m.start <= t_start < m.end or appositive):
             return None
         return org, person
     if name == SUBSIDIARY_OF:
@@ -139,6 +153,14 @@ def _decide(name: str, mentions: list[Mention], t_start: int, t_end: int, text: 
         if ma.end <= t_start and _near(t_end, mb.start, 10) and re.match(r"\W*(von|des|der|of)\b", text[t_end:mb.start]):
             return a, b  # "Redwood Energy, eine Tochterfirma von Redwood Materials"
         return None
+    if name == ACQUIRES:
+        if len(orgs) != 2:
+            return None
+        (a, ma), (b, mb) = sorted(orgs.items(), key=lambda kv: kv[1].start)
+        # buyer before the verb, bought company after it ("Lyten agreed to buy Northvolt's plants")
+        if not (ma.end <= t_start and _near(t_end, mb.start, 12)):
+            return None
+        return b, a
     if name == SUPPLIES:
         if len(orgs) != 2:
             return None

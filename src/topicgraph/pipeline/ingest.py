@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ class IngestReport:
     triples: int = 0
     entities: set[str] = field(default_factory=set)
     related: int = 0
+    #: articles written, per language ('de', 'en')
+    languages: Counter = field(default_factory=Counter)
 
     @property
     def written(self) -> list[str]:
@@ -237,6 +240,7 @@ def _record(report: IngestReport, extraction: Extraction, triples: int, updated:
             on_article: ProgressCallback | None) -> None:
     article = extraction.article
     (report.updated if updated else report.added).append(article.id)
+    report.languages[article.language] += 1
     report.mentions += len(extraction.mentions)
     report.triples += triples
     report.entities.update(m.entity_iri for m in extraction.mentions)

@@ -28,6 +28,7 @@ def ingest_archive(
     on_article: ProgressCallback | None = None,
     on_bulk: Callable[[Path], None] | None = None,
     options: ReadOptions | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` under its write lock, with the curated knowledge base.
 
@@ -39,12 +40,13 @@ def ingest_archive(
     wait for another writer before StoreLocked; ``n_process``: processes running the spaCy pipeline;
     ``on_article``: called with each article id done; ``on_bulk``: called with the directory when a bulk
     load starts (the lock held); ``options``: how exports are read (CSV columns, WXR pages and drafts,
-    ``max_chars``).
+    ``max_chars``); ``warn``: told once when a language's NER pipeline is missing (gazetteer only then).
     """
     paths = list(paths)
     if not isinstance(store, (str, Path, type(None))):
         with store_write_lock(writer_directory(store), wait=wait, command="topicgraph ingest"):
-            extractor = Extractor(curated_kb(writer_directory(store)), model=model, n_process=n_process)
+            extractor = Extractor(curated_kb(writer_directory(store)), model=model, n_process=n_process,
+                                  warn=warn)
             return ingest(paths, store, extractor=extractor, force=force, batch_size=batch_size,
                           on_article=on_article, options=options)
     directory = store_directory(store)
@@ -53,7 +55,7 @@ def ingest_archive(
     if bulk and directory is None:
         raise StoreError("a bulk load builds an on-disk store: give a store directory (not memory or a URL)")
     with store_write_lock(directory, wait=wait, command="topicgraph ingest"):
-        extractor = Extractor(curated_kb(directory), model=model, n_process=n_process)
+        extractor = Extractor(curated_kb(directory), model=model, n_process=n_process, warn=warn)
         if bulk:
             if on_bulk:
                 on_bulk(directory)

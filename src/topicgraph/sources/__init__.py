@@ -3,7 +3,7 @@ WXR, RSS/Atom, archives, standard input) into Articles. One module per format; `
 
 from __future__ import annotations
 
-from .common import guess_language, parse_date
+from .common import parse_date
 from .csv import parse_csv
 from .errors import SourceError, Warnings
 from .feed import parse_feed
@@ -19,7 +19,7 @@ from .wxr import parse_wxr
 
 __all__ = [
     "ARTICLE_SUFFIXES", "CSV_FIELDS", "MAX_FILE_BYTES", "MAX_HTML_DEPTH", "STDIN", "CsvOptions", "ReadOptions",
-    "SourceError", "Warnings", "decode_bytes", "detect_format", "discover_files", "guess_language",
+    "SourceError", "Warnings", "decode_bytes", "detect_format", "discover_files",
     "html_fragment_to_text", "html_nesting_depth", "markdown_to_text", "parse_csv", "parse_date", "parse_feed",
     "parse_html", "parse_jsonl", "parse_markdown", "parse_plain_text", "parse_wxr", "read_articles", "read_bytes",
     "read_file", "read_stdin", "repair_text", "strip_shortcodes", "write_jsonl",

@@ -9,12 +9,11 @@ from typing import Any
 
 from ..model import Article
 from .errors import SourceError, Warnings
+from .language import article_language
 from .repair import repair_text
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"”“»«)]*$")
-_DE_WORDS = {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "für", "auf", "den", "ein", "eine", "sich", "auch", "wird"}
-_EN_WORDS = {"the", "and", "is", "of", "to", "in", "with", "for", "on", "that", "it", "are", "by", "from", "this", "be"}
 
 
 def _as_sentence(text: str) -> str:
@@ -47,14 +46,6 @@ def parse_date(value: Any) -> dt.date | None:
         raise SourceError(f"impossible date {text!r} ({exc})") from None
 
 
-def guess_language(text: str) -> str:
-    """'de' or 'en' by counting common function words."""
-    words = re.findall(r"[a-zäöüß]+", text[:5000].lower())
-    de = sum(w in _DE_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    return "en" if en > de else "de"
-
-
 def _str_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -80,7 +71,7 @@ def _article_from_fields(meta: dict[str, Any], body: str, headings: tuple[str, .
     body = _clean(body).strip()
     if not body:
         raise SourceError("no body text")
-    language = _clean(meta.get("lang") or meta.get("language") or "").strip().lower()[:2] or guess_language(body)
+    language = article_language(_clean(meta.get("lang") or meta.get("language") or ""), body)
     raw_date = meta.get("date") or meta.get("published") or meta.get("datePublished")
     try:
         date = parse_date(raw_date)

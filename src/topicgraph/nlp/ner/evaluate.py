@@ -17,6 +17,7 @@ import os
 import time
 from pathlib import Path
 
+from ...ner_labels import name_label  # the one label mapping: OntoNotes PERSON/GPE/FAC … -> PER/ORG/LOC
 from .corpora import LABELS, Sentence, bio_spans, map_tag, repair_bio
 
 
@@ -126,7 +127,9 @@ def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> di
         if nlp is None:
             raise FileNotFoundError("no shipped NER model; pass a model name or path")
     elif isinstance(nlp, (str, Path)):
-        nlp = spacy.load(nlp)
+        from ..nlp.models import installed_name
+
+        nlp = spacy.load(installed_name(nlp))
     sents = read_iob_file(path)
     docs = [Doc(nlp.vocab, words=toks) for toks, _ in sents]
     n_words = sum(len(d) for d in docs)
@@ -134,7 +137,7 @@ def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> di
     out = list(nlp.pipe(docs, batch_size=batch_size))
     secs = time.perf_counter() - t0
     gold = [bio_spans(tags) for _, tags in sents]
-    pred = [[(e.start, e.end, e.label_) for e in d.ents] for d in out]
+    pred = [[(e.start, e.end, label) for e in d.ents if (label := name_label(e.label_))] for d in out]
     rep = score_spans(gold, pred)
     rep["overall"]["f1_interval"] = f1_interval(gold, pred)
     rep.update({
