@@ -312,7 +312,7 @@ def test_cli_articles_flag(store_dir, tmp_path):
 
 
 def test_edge_budget_lowers_edges_per_entity_but_keeps_one(big_graph, monkeypatch):
-    import topicgraph.explore as explore
+    import topicgraph.explore.page as explore
 
     full = select_graph(big_graph, ExploreOptions())
     monkeypatch.setattr(explore, "CO_MENTION_EDGE_BUDGET", 1)

@@ -22,9 +22,9 @@ from pathlib import Path
 from ..errors import TopicgraphError
 from ..knowledge.kb import KnowledgeBase
 from ..model import Article, EntityType, SourceProblem
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, entity_iri
 from ..nlp import Extractor
-from ..nlp.normalize import name_similarity
+from ..nlp.normalize import comparable_name, name_similarity
 from ..sources import read_articles
 
 
@@ -164,9 +164,6 @@ def predict(articles: Iterable[Article], extractor: Extractor,
     ``ent:<slug of its comparable name>`` when the article's gold lists that IRI, so that a gold file can
     name new entities by their name without depending on which spelling the run met first
     ("Acme Chemical Corp" -> ``ent:acme-chemical``)."""
-    from .namespaces import entity_iri
-    from .nlp.normalize import comparable_name
-
     predicted: dict[str, set[str]] = {}
     types: dict[str, EntityType] = {}
     for extraction in extractor.extract_all(articles):

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from topicgraph.cli import main
-from topicgraph.ner.evaluate import evaluate_ner
+from topicgraph.nlp.ner.evaluate import evaluate_ner
 from topicgraph.nlp.models import installed_english_model
 
-IOB = Path(__file__).resolve().parents[1] / "data" / "english-ner.iob"  # sentences written for this test
+IOB = Path(__file__).resolve().parents[3] / "tests" / "data" / "english-ner.iob"  # sentences written for this test
 
 pytestmark = pytest.mark.skipif(installed_english_model() is None, reason="no English spaCy pipeline installed")
 

@@ -127,7 +127,7 @@ def evaluate_ner(path: str | os.PathLike, nlp=None, batch_size: int = 256) -> di
         if nlp is None:
             raise FileNotFoundError("no shipped NER model; pass a model name or path")
     elif isinstance(nlp, (str, Path)):
-        from ..nlp.models import installed_name
+        from ..models import installed_name
 
         nlp = spacy.load(installed_name(nlp))
     sents = read_iob_file(path)
