@@ -29,7 +29,7 @@ from playwright.sync_api import sync_playwright
 
 from topicgraph.explore import ExploreOptions, build_graph, render_html, select_graph
 from topicgraph.evaluation.explore_synthetic import synthetic_explorer_graph
-from topicgraph.store import open_store
+from topicgraph.store import OxigraphStore, open_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from topicgraph.demo import sample_corpus
             from topicgraph.pipeline.ingest import ingest
-            store = open_store("memory")
+            store = OxigraphStore(None)  # in memory
             ingest([sample_corpus()], store)
             title = "topicgraph explorer: sample corpus"
         try:

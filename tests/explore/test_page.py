@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from topicgraph.cli import main
 from topicgraph.explore import (
-    ExploreOptions, build_graph, co_mention_counts, layout, page_data, render_html, safe_url, select_graph, write_explorer,
+    ExploreOptions, build_graph, co_mention_counts, page_data, render_html, safe_url, select_graph, write_explorer,
 )
 from topicgraph.graph.article import article_graph
 from topicgraph.model import Article, Entity, EntityType, Extraction, Mention, Method
@@ -161,15 +160,6 @@ def test_focus_keeps_the_focus_node_within_the_budget(graph):
 def test_bad_options_are_one_line_errors(graph, options, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         select_graph(graph, ExploreOptions(**options))
-
-
-def test_layout_is_seeded_and_has_a_networkx_fallback(graph, monkeypatch):
-    first, again = layout(graph, seed=7), layout(graph, seed=7)
-    assert first == again and set(first) == set(graph)
-    assert all(-1.0 <= c <= 1.0 for xy in first.values() for c in xy)
-    monkeypatch.setitem(sys.modules, "igraph", None)  # import fails -> networkx spring layout
-    fallback = layout(graph, seed=7)
-    assert set(fallback) == set(graph) and fallback != first
 
 
 # --------------------------------------------------------------------------- the page

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import random
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -67,7 +65,6 @@ FIRST_VIEW_LABELS = 30
 CLUSTERS_LISTED = 8
 #: Articles listed (most recent first) in an entity's side panel and used by the date/category filter.
 ARTICLES_LISTED = 100
-LAYOUT_SCALE = 1000.0
 _VIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
@@ -308,37 +305,6 @@ def safe_url(url: str) -> str:
     """``url`` if it is a plain http(s) URL, else "" (``javascript:``, ``data:`` etc. never become links)."""
     url = (url or "").strip()
     return url if _HTTP_URL.match(url) else ""
-
-
-def layout(graph: nx.Graph, seed: int = 42, extra_edges: Iterable[tuple[str, str, int]] = ()) -> dict[str, tuple[float, float]]:
-    """Seeded 2-D positions in [-1, 1]: igraph's grid Fruchterman-Reingold (about 1 s at 5,000 nodes).
-
-    Falls back to networkx's spring layout (much slower above a few hundred nodes) without igraph.
-    """
-    nodes = sorted(graph.nodes)
-    if not nodes:
-        return {}
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = {(index[u], index[v]) for u, v in graph.edges()} | {(index[u], index[v]) for u, v, _ in extra_edges}
-    rng = np.random.default_rng(seed)
-    start = rng.uniform(-1, 1, size=(len(nodes), 2)) * math.sqrt(len(nodes))
-    try:
-        import igraph
-    except ImportError:  # pragma: no cover - exercised by a test that hides igraph
-        positions = nx.spring_layout(nx.Graph(list(edges)) if edges else graph, seed=seed,
-                                     pos={i: tuple(start[i]) for i in range(len(nodes))} if edges else None)
-        coords = np.array([positions.get(i, positions.get(n, (0.0, 0.0))) for i, n in enumerate(nodes)])
-    else:
-        ig_graph = igraph.Graph(n=len(nodes), edges=sorted(edges))
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            coords = np.array(ig_graph.layout_fruchterman_reingold(seed=start.tolist(), niter=500, grid="auto").coords)
-        finally:
-            igraph.set_random_number_generator(random)  # igraph's default generator
-    coords = coords - coords.mean(axis=0)
-    span = np.abs(coords).max() or 1.0
-    coords = coords / span
-    return {n: (float(coords[i][0]), float(coords[i][1])) for i, n in enumerate(nodes)}
 
 
 def _script_json(data: object) -> str:
