@@ -72,7 +72,9 @@ def _worker_main(spec: str, read_only: bool, threads: int, conn) -> None:
             except Exception as exc:  # an answer or error that cannot be pickled
                 conn.send((call_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="engine") as pool:
+    # two threads more than the server's query slots: runaway queries (Oxigraph cannot abort one) never
+    # leave an update or a new query without a thread
+    with ThreadPoolExecutor(max_workers=threads + 2, thread_name_prefix="engine") as pool:
         while True:
             try:
                 message = conn.recv()
