@@ -2,11 +2,11 @@
 (``page``), and the community layout that groups clusters and packs small components (``layout``)."""
 
 from .page import (
-    ARTICLE, ENTITY_TYPES, ExploreOptions, ExplorerGraph, build_graph, co_mention_counts, layout, limit_graph,
-    page_data, render_html, resolve_focus, safe_url, select_graph, write_explorer,
+    ARTICLE, ENTITY_TYPES, ExploreOptions, ExplorerGraph, build_graph, co_mention_counts, page_data,
+    render_html, resolve_focus, safe_url, select_graph, write_explorer,
 )
 
 __all__ = [
-    "ARTICLE", "ENTITY_TYPES", "ExploreOptions", "ExplorerGraph", "build_graph", "co_mention_counts", "layout",
-    "limit_graph", "page_data", "render_html", "resolve_focus", "safe_url", "select_graph", "write_explorer",
+    "ARTICLE", "ENTITY_TYPES", "ExploreOptions", "ExplorerGraph", "build_graph", "co_mention_counts",
+    "page_data", "render_html", "resolve_focus", "safe_url", "select_graph", "write_explorer",
 ]

@@ -285,12 +285,6 @@ def select_graph(graph: nx.Graph, options: ExploreOptions) -> ExplorerGraph:
                          {a: _article_record(attrs) for a, attrs in articles.items()}, labels, " ".join(notes))
 
 
-def limit_graph(graph: nx.Graph, max_nodes: int) -> tuple[nx.Graph, str]:
-    """Keep the ``max_nodes`` nodes of highest degree; the note says what was left out."""
-    chosen = select_graph(graph, ExploreOptions(max_nodes=max_nodes))
-    return chosen.graph, chosen.note
-
-
 def _article_record(attrs: dict) -> dict:
     return {"label": attrs.get("label", ""), "date": attrs.get("date", ""), "url": safe_url(attrs.get("url", "")),
             "cats": list(attrs.get("categories", ()))}
