@@ -70,6 +70,7 @@ class Article:
     url: str = ""
     source_path: str = ""
     headings: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -81,6 +82,8 @@ class Article:
         ):
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
+        if self.authors:  # only then, so articles without authors keep the hashes stored before authors were read
+            h.update("|".join(self.authors).encode("utf-8"))
         return h.hexdigest()
 
     @property

@@ -90,3 +90,23 @@ def test_cli_one_and_all(publish_store, tmp_path, monkeypatch) -> None:
     assert len(files) == 18 and f"{GM_REDWOOD}.jsonld" in files
     missing = runner.invoke(cli.main, ["jsonld", "no-such-article"])
     assert missing.exit_code == 1 and missing.stderr.strip() == "Error: no article with id 'no-such-article' in the store"
+
+
+def test_the_article_author_is_a_schema_org_person(tmp_path, extractor) -> None:
+    from topicgraph.pipeline.ingest import ingest
+    from topicgraph.publish.data import load_archive
+    from topicgraph.publish.jsonld import article_jsonld
+    from topicgraph.store import OxigraphStore
+
+    post = tmp_path / "speicher.md"
+    post.write_text("---\ntitle: Speicher im Netz\nauthor: [Anna Berger, Tom Lee]\n---\n"
+                    "Redwood Materials baut Speicher aus alten Batterien.\n", encoding="utf-8")
+    store = OxigraphStore(None)
+    try:
+        ingest([post], store, extractor=extractor)
+        archive = load_archive(store)
+        doc = article_jsonld(archive, archive.articles["speicher"])
+    finally:
+        store.close()
+    assert doc["author"] == [{"@type": "Person", "name": "Anna Berger"}, {"@type": "Person", "name": "Tom Lee"}]
+    assert "author" in TERMS and "Person" in TERMS

@@ -187,3 +187,25 @@ def test_cli_ingest_stdin_csv_and_max_chars(tmp_path: Path) -> None:
                                   "--csv-text", "2", "--max-chars", "50"])
     assert result.exit_code == 1 and "more than the limit of 50 (--max-chars); skipped" in result.stderr
     assert "Traceback" not in result.output and "E088" not in result.output
+
+
+def test_authors_from_csv_wxr_and_front_matter_reach_the_graph_and_the_json_ld(tmp_path: Path) -> None:
+    from topicgraph.graph import article_graph
+    from topicgraph.model import Extraction
+    from topicgraph.namespaces import DCTERMS
+
+    csv_file = tmp_path / "byline.csv"
+    csv_file.write_text("id,title,text,byline\nb-1,Speicher,Ein Text über Speicher im Netz.,\"Anna Berger, Tom Lee\"\n",
+                        encoding="utf-8")
+    (csv_article,), _ = _split(read_articles([csv_file]))
+    assert csv_article.authors == ("Anna Berger", "Tom Lee")
+    wxr_articles, _ = _split(read_articles([FILES / "export.wxr.xml"]))
+    assert {a.id: a.authors for a in wxr_articles}["speicher-aus-alten-batterien"] == ("redaktion",)  # dc:creator
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Netz\nauthor: Carla Ruiz\n---\nEin Text über das Netz.\n", encoding="utf-8")
+    (md_article,), _ = _split(read_articles([post]))
+    assert md_article.authors == ("Carla Ruiz",)
+    _graph, triples = article_graph(Extraction(csv_article))
+    assert {str(o) for _s, p, o in triples if p == DCTERMS.creator} == {"Anna Berger", "Tom Lee"}
+    unsigned = Article("x", "T", "Ein Text.")
+    assert unsigned.content_hash != Article("x", "T", "Ein Text.", authors=("A",)).content_hash

@@ -39,6 +39,8 @@ def article_triples(extraction: Extraction) -> Iterator[Triple]:
     if article.date:
         yield a, DCTERMS.date, Literal(article.date.isoformat(), datatype=XSD.date)
     yield a, DCTERMS.language, Literal(article.language)
+    for author in article.authors:
+        yield a, DCTERMS.creator, Literal(author)
     for category in article.categories:
         yield a, TG.category, Literal(category)
     for tag in article.tags:

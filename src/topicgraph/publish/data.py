@@ -56,6 +56,7 @@ class ArticleRecord:
     source_path: str = ""
     about: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,12 @@ def _read_article_details(store: Store, articles: dict[str, ArticleRecord]) -> N
             record.language = str(lang or "")
             record.summary = str(abstract or "")
             record.source_path = str(source or "")
+    authors: dict[str, list[str]] = defaultdict(list)
+    for aid, author in store.query("SELECT ?id ?c WHERE { ?a tg:articleId ?id ; dcterms:creator ?c } ORDER BY ?id ?c").rows:
+        authors[str(aid)].append(str(author))
+    for aid, names in authors.items():
+        if aid in articles:
+            articles[aid].authors = tuple(names)
     about: dict[str, list[str]] = defaultdict(list)
     for aid, entity in store.query("SELECT ?id ?e WHERE { ?a tg:articleId ?id ; tg:about ?e }").rows:
         about[str(aid)].append(str(entity))

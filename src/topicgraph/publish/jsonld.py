@@ -65,6 +65,8 @@ def article_jsonld(archive: Archive, article: ArticleRecord, base_url: str | Non
         doc["description"] = article.summary
     if article.categories:
         doc["articleSection"] = list(article.categories)
+    if article.authors:
+        doc["author"] = [{"@type": "Person", "name": name} for name in article.authors]
     about = [entity_node(archive.entities[i], base_url, lang) for i in article.about if i in archive.entities]
     mentions = [entity_node(archive.entities[i], base_url, lang) for i in article.mentions if i in archive.entities]
     if about:

@@ -91,4 +91,6 @@ def _article_from_fields(meta: dict[str, Any], body: str, headings: tuple[str, .
         url=_clean(meta.get("url") or meta.get("permalink") or ""),
         source_path=str(path),
         headings=headings,
+        authors=tuple(a for a in (" ".join(_clean(x).split()) for x in _str_list(
+            meta.get("authors") or meta.get("author") or meta.get("creator"))) if a),
     )

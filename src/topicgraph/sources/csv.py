@@ -25,6 +25,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "keywords"),
     "url": ("url", "link", "permalink"),
     "summary": ("summary", "description", "excerpt", "teaser", "abstract"),
+    "author": ("author", "authors", "byline", "creator", "writer"),
 }
 _DELIMITERS = ",;\t|"
 _FIRST_SENTENCE = re.compile(r"^(.{10,200}?[.!?])\s")

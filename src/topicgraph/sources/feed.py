@@ -86,6 +86,8 @@ def parse_feed(raw: bytes, path: Path) -> Iterator[Article | SourceProblem]:
                 "categories": [t.get("term") for t in entry.get("tags") or [] if t.get("term")],
                 "summary": summary,
                 "url": entry.get("link", ""),
+                "authors": [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
+                or entry.get("author", ""),
             }
             yield _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)
         except SourceError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Article fields a CSV column can fill.
-CSV_FIELDS = ("id", "title", "text", "date", "lang", "categories", "tags", "url", "summary")
+CSV_FIELDS = ("id", "title", "text", "date", "lang", "categories", "tags", "url", "summary", "author")
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _item_article(fields: dict[str, str], terms: list[tuple[str, str, str]], sit
             "tags": [text for domain, _, text in terms if domain == "post_tag" and text],
             "summary": excerpt,
             "url": fields.get("link", "").strip(),
+            "author": fields.get("dc:creator", "").strip(),
         }
         yield _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)
     except SourceError as exc:
