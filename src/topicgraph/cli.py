@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import TopicgraphError
+from .errors import ParameterError, TopicgraphError
 
 #: Failures shown as their one-line message (anything else also names its class).
 ERRORS_SHOWN_AS_ONE_LINE = (TopicgraphError, OSError, ValueError)
@@ -31,7 +31,10 @@ class TopicgraphGroup(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            message = str(exc) if isinstance(exc, ERRORS_SHOWN_AS_ONE_LINE) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, ParameterError):  # a library parameter is an option here
+                message = exc.as_option()
+            else:
+                message = str(exc) if isinstance(exc, ERRORS_SHOWN_AS_ONE_LINE) else f"{type(exc).__name__}: {exc}"
             raise click.ClickException(message.splitlines()[0] if message else type(exc).__name__) from None
 
 
@@ -78,7 +81,7 @@ def _model_spec(value: str | None) -> str | None:
     try:
         parse_model_spec(value)
     except ModelSpecError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--model: ")) from None
+        raise click.BadParameter(exc.problem) from None
     return value
 
 

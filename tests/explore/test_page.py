@@ -152,10 +152,10 @@ def test_focus_keeps_the_focus_node_within_the_budget(graph):
 
 
 @pytest.mark.parametrize("options, message", [
-    (dict(focus="Nobody"), "--focus 'Nobody': no entity or article"),
-    (dict(types=("Company",)), "--types Company: unknown type"),
-    (dict(depth=0), "--depth 0"),
-    (dict(max_nodes=0), "--max-nodes 0"),
+    (dict(focus="Nobody"), "focus 'Nobody': no entity or article"),
+    (dict(types=("Company",)), "types Company: unknown type"),
+    (dict(depth=0), "depth 0"),
+    (dict(max_nodes=0), "max_nodes 0"),
 ])
 def test_bad_options_are_one_line_errors(graph, options, message):
     with pytest.raises(ValueError, match=re.escape(message)):

@@ -183,7 +183,7 @@ def test_updates_on_any_address_need_the_token(isolated, store_dir, tmp_path):
 
 
 def test_update_without_token_off_loopback_refuses_to_start(store_dir):
-    with pytest.raises(ValueError, match="--update-token"):
+    with pytest.raises(ValueError, match="update_token"):
         make_server(None, ServeConfig(host="0.0.0.0", port=0, allow_update=True))
     result = CliRunner().invoke(main, ["--store", str(store_dir), "serve", "--host", "0.0.0.0", "--allow-update"],
                                 env={"TOPICGRAPH_UPDATE_TOKEN": ""})

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from scipy import sparse
 
 from .layout import community_colour, communities, grouped_layout
+from ..errors import ParameterError
 from ..display_language import best_label, reader_language
 from ..store import Store
 
@@ -84,11 +85,11 @@ class ExploreOptions:
     def __post_init__(self) -> None:
         unknown = [t for t in self.types if t not in NODE_TYPES]
         if unknown:
-            raise ValueError(f"--types {','.join(unknown)}: unknown type (choose from {', '.join(NODE_TYPES)})")
+            raise ParameterError("types", f"{','.join(unknown)}: unknown type (choose from {', '.join(NODE_TYPES)})")
         if self.depth < 1:
-            raise ValueError(f"--depth {self.depth}: must be at least 1")
+            raise ParameterError("depth", f"{self.depth}: must be at least 1")
         if self.max_nodes < 1:
-            raise ValueError(f"--max-nodes {self.max_nodes}: must be at least 1")
+            raise ParameterError("max_nodes", f"{self.max_nodes}: must be at least 1")
 
 
 @dataclass
@@ -177,7 +178,7 @@ def resolve_focus(graph: nx.Graph, focus: str) -> str:
     partial = exact or [n for n, a in graph.nodes(data=True) if a.get("type") != ARTICLE
                         and wanted in a.get("label", "").casefold()]
     if not partial:
-        raise ValueError(f"--focus {focus!r}: no entity or article of that name in the graph")
+        raise ParameterError("focus", f"{focus!r}: no entity or article of that name in the graph")
     return max(partial, key=lambda n: (graph.degree(n), n))
 
 

