@@ -35,7 +35,7 @@ from .model import EntityType
 from .namespaces import TECH, TG, agent_iri, concept_iri, curation_change_iri, entity_iri
 
 CURATION_FILE = "curation.toml"
-ACTIONS = ("merge", "rename", "alias", "reject", "pin-type", "accept")
+ACTIONS = ("merge", "rename", "alias", "reject", "pin-type", "accept", "split")
 _HEADER = (
     "# topicgraph editorial curation: applied in order at every ingest and by `topicgraph curate apply`.\n"
     "# Edit with `topicgraph curate merge|rename|alias|reject|pin-type|accept ... --by NAME --why TEXT`.\n"
@@ -69,13 +69,13 @@ class Change:
             raise CurationError(f"{self.action}: entity {self.entity!r} is not an IRI")
         if not self.by.strip() or not self.why.strip():
             raise CurationError(f"{self.action} {self.entity}: 'by' and 'why' are required")
-        needed = {"merge": "into", "rename": "label", "alias": "alias", "pin-type": "type", "accept": "label"}
+        needed = {"merge": "into", "split": "into", "rename": "label", "alias": "alias", "pin-type": "type", "accept": "label"}
         if (name := needed.get(self.action)) and not getattr(self, name):
             raise CurationError(f"{self.action} {self.entity}: {name!r} is required")
         if self.type and self.type not in {t.value for t in EntityType}:
             raise CurationError(f"{self.action} {self.entity}: unknown type {self.type!r} "
                                 f"(expected Organization, Person, Place or Technology)")
-        if self.action == "merge" and self.into == self.entity:
+        if self.action in {"merge", "split"} and self.into == self.entity:
             raise CurationError(f"merge {self.entity}: cannot merge an entity into itself")
 
 

@@ -36,6 +36,8 @@ class IngestReport:
     triples: int = 0
     entities: set[str] = field(default_factory=set)
     related: int = 0
+    #: articles rewritten by the archive-wide entity resolution after this run (resolve/archive.py)
+    resolved: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> list[str]:
@@ -103,6 +105,10 @@ def ingest(
                 _cannot_store(report, extraction, exc)
                 continue
             _record(report, extraction, triples, extraction.article.id in known, on_article)
+    if report.written:
+        from .resolve.archive import resolve_store
+
+        report.resolved = resolve_store(store, kb, scope=report.entities).rewritten
     _refresh_related(store, report, related_k, kb)
     return report
 
@@ -164,6 +170,10 @@ def bulk_ingest(
     store = OxigraphStore(partial)
     try:
         store.bulk_load_ox(quads())
+        if report.written:
+            from .resolve.archive import resolve_store
+
+            report.resolved = resolve_store(store, kb).rewritten
         if related_k and report.written:
             from .related import load_all_related
 
@@ -243,4 +253,5 @@ def _refresh_related(store: Store, report: IngestReport, related_k: int | None, 
     if related_k and report.written:
         from .related import refresh_related
 
-        report.related = refresh_related(store, report.written, k=related_k, kb=kb)
+        report.related = refresh_related(store, list(dict.fromkeys(report.written + report.resolved)), k=related_k,
+                                         kb=kb)

@@ -14,6 +14,7 @@ from ..kb import KnowledgeBase
 from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from ..ner.names import load_name_lexicon
+from ..resolve import clean_spans, resolve_article
 from .gazetteer import Gazetteer, doc_matches
 from .normalize import comparable_name, genitive_base, name_key
 
@@ -184,7 +185,7 @@ class EntityLinker:
             return doc.vocab[word.lower()].is_stop
 
         spans = []
-        for span in doc.ents:
+        for span in clean_spans(doc):
             if any(s < span.end_char and span.start_char < e for s, e in occupied):
                 continue
             name = _clean_name(span.text)
@@ -238,6 +239,7 @@ class EntityLinker:
                 end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
 
+        mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

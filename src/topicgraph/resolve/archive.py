@@ -1,0 +1,375 @@
+"""Archive-wide resolution: plan which stored nodes are one thing, then rewrite the affected articles.
+
+Rules, applied in this order on the non-knowledge-base nodes of the store (blocking: each rule only
+compares nodes that share a key, a first word or a last word, never all pairs):
+
+* ``same-key`` / ``type-vote``: names with one :func:`~.keys.resolution_key` (legal forms, punctuation,
+  possessives, inflection folded) are one node; its type is the majority of its mentions' types
+  (``type-vote`` when the merged nodes had different types: the type-suffixed IRIs of one name).
+* ``genitive``: "Acmes" is "Acme" when a node "Acme" exists.
+* ``acronym``: a name that some article defined as the acronym of a node (its ``skos:altLabel``, from
+  "Long Form (LF)") is that node, when exactly one node has it.
+* ``short-name``: a lone surname (persons) or first word(s) of an organisation's name is the one node
+  whose name it abbreviates; nothing happens when two nodes compete.
+
+Knowledge-base entities (with the curation applied: merged, renamed, pinned) are never merged away and
+keep their type; an editor's ``curate split`` keeps two nodes apart; rejected entities are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from ..kb import KnowledgeBase
+from ..model import Entity, EntityType
+from ..namespaces import RESOLUTION_GRAPH, TG, article_graph_iri, resolution_merge_iri
+from .keys import genitive_key, resolution_key
+
+RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name")
+_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+_TYPE_OF_LABEL = {"ORG": EntityType.ORGANIZATION, "PER": EntityType.PERSON, "LOC": EntityType.PLACE}
+_DESCRIPTION = frozenset({RDF.type, SKOS.prefLabel, RDFS.label, SKOS.altLabel, OWL.sameAs, TG.discoveredBy})
+
+
+@dataclass
+class Node:
+    """One entity as the store holds it: names, mention types, alternative names, articles."""
+
+    iri: str
+    labels: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    alts: set[str] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)
+    in_kb: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.labels.most_common(1)[0][0] if self.labels else self.iri.rsplit("/", 1)[-1]
+
+    @property
+    def type(self) -> EntityType:
+        return self.types.most_common(1)[0][0] if self.types else EntityType.ORGANIZATION
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One node merged into another, by a rule on evidence."""
+
+    merged: str
+    into: str
+    rule: str
+    evidence: str
+    label: str
+    type: EntityType
+
+
+@dataclass
+class Plan:
+    """What the archive-wide pass merges: the merges, and the kept nodes' voted type and label."""
+
+    merges: list[Merge] = field(default_factory=list)
+    survivors: dict[str, Entity] = field(default_factory=dict)
+
+    def redirects(self) -> dict[str, str]:
+        return {m.merged: m.into for m in self.merges}
+
+
+def read_nodes(store, kb: KnowledgeBase, language_of: dict[str, str] | None = None) -> dict[str, Node]:
+    """The non-knowledge-base nodes of the store (from the article graphs) and the knowledge base's."""
+    nodes: dict[str, Node] = {}
+    for g, e, t, label in store.query(
+            "SELECT ?g ?e ?t ?l WHERE { GRAPH ?g { ?e tg:discoveredBy ?d ; a ?t ; skos:prefLabel ?l } }").rows:
+        node = nodes.setdefault(str(e), Node(str(e)))
+        node.labels[str(label)] += 1
+        node.graphs.add(str(g))
+    for e, alt in store.query(
+            "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e tg:discoveredBy ?d ; skos:altLabel ?alt } }").rows:
+        if str(e) in nodes:
+            nodes[str(e)].alts.add(str(alt))
+    for e, label, n in store.query(
+            "SELECT ?e ?l (COUNT(?m) AS ?n) WHERE { GRAPH ?g { ?m tg:refersTo ?e ; tg:nerLabel ?l } } "
+            "GROUP BY ?e ?l").rows:
+        node = nodes.get(str(e))
+        etype = _TYPE_OF_LABEL.get(str(label))
+        if node is not None and etype is not None:
+            node.types[etype] += int(n)
+    for iri in list(nodes):
+        if kb.get(iri) is not None or kb.resolve(iri) != iri:
+            del nodes[iri]  # known (or curated) entities are the knowledge base's business
+    for entity in kb.entities.values():
+        if entity.type in _TYPES and kb.resolve(entity.iri) == entity.iri:
+            node = Node(entity.iri, Counter({entity.label: 1}), Counter({entity.type: 1}), set(entity.alt_labels),
+                        in_kb=True)
+            nodes[entity.iri] = node
+    return nodes
+
+
+class _Components:
+    """Union-find over node IRIs; a knowledge-base node is always its component's representative."""
+
+    def __init__(self, nodes: dict[str, Node], apart: set[frozenset[str]]) -> None:
+        self.parent: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        self.nodes = nodes
+        self.apart = apart
+
+    def find(self, iri: str) -> str:
+        root = iri
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(iri, iri) != root:
+            self.parent[iri], iri = root, self.parent[iri]
+        return root
+
+    def union(self, merged: str, into: str) -> bool:
+        a, b = self.find(merged), self.find(into)
+        if a == b:
+            return False
+        if self.nodes[a].in_kb and self.nodes[b].in_kb:
+            return False
+        group_a, group_b = self.members.get(a, {a}), self.members.get(b, {b})
+        if self.apart and any(frozenset((x, y)) in self.apart for x in group_a for y in group_b):
+            return False
+        if self.nodes[a].in_kb:
+            a, b = b, a
+            group_a, group_b = group_b, group_a
+        self.parent[a] = b
+        self.members[b] = group_a | group_b
+        self.members.pop(a, None)
+        return True
+
+
+def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language: str = "de",
+         scope: set[str] | None = None) -> Plan:
+    """The merges the rules find among ``nodes``; ``apart``: pairs an editor split (never merged);
+    ``scope``: only merges that touch these IRIs (ingest: the entities of the articles just written)."""
+    comps = _Components(nodes, {frozenset(p) for p in apart})
+    edges: list[tuple[str, str, str, str]] = []  # merged, into, rule, evidence
+
+    def link(merged: str, into: str, rule: str, evidence: str) -> None:
+        if comps.union(merged, into):
+            edges.append((merged, into, rule, evidence))
+
+    # same key (blocking on the key itself); the node with most mentions (or the KB's) is kept
+    by_key: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes.values():
+        keys = {resolution_key(node.label, language)} | (
+            {resolution_key(label, language) for label in node.labels} if not node.in_kb else set())
+        if node.in_kb:
+            keys |= {resolution_key(alt, language) for alt in node.alts if len(alt) > 3}
+        for key in keys:
+            if key:
+                by_key[key].append(node)
+    for key, group in by_key.items():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda n: (not n.in_kb, -sum(n.types.values()), len(n.iri), n.iri))
+        keep = group[0]
+        for other in group[1:]:
+            if other.in_kb:
+                continue
+            rule = "type-vote" if other.type != keep.type else "same-key"
+            link(other.iri, keep.iri, rule, f"{other.label!r} and {keep.label!r} have one key {key!r}")
+    keys = {resolution_key(n.label, language): n for n in nodes.values()}
+    # genitive: "Acmes" -> "Acme"
+    for node in nodes.values():
+        base = genitive_key(node.label, language) if not node.in_kb else None
+        if base and base != resolution_key(node.label, language) and base in keys:
+            target = keys[base]
+            link(node.iri, target.iri, "genitive", f"{node.label!r} is the genitive of {target.label!r}")
+    # acronym: a name defined as the acronym of exactly one node elsewhere
+    by_alt: dict[str, set[str]] = defaultdict(set)
+    for node in nodes.values():
+        for alt in node.alts:
+            by_alt[alt].add(comps.find(node.iri))
+    for node in nodes.values():
+        owners = {o for o in by_alt.get(node.label, ()) if o != comps.find(node.iri)}
+        if not node.in_kb and len(owners) == 1:
+            target = nodes[owners.pop()]
+            link(node.iri, target.iri, "acronym", f"{node.label!r} is defined as the acronym of {target.label!r}")
+    # short names: a lone surname / first word(s) of exactly one longer name (blocking on that word)
+    by_last: dict[str, set[str]] = defaultdict(set)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for node in nodes.values():
+        for label in {node.label, *(node.alts if node.in_kb else ())}:
+            words = label.split()
+            if len(words) < 2:
+                continue
+            if node.type == EntityType.PERSON:
+                by_last[words[-1]].add(node.iri)
+            else:
+                by_first[words[0]].add(node.iri)
+    for node in nodes.values():
+        words = node.label.split()
+        if node.in_kb or len(words) != 1:
+            continue
+        index = by_last if node.type == EntityType.PERSON else by_first
+        owners = {comps.find(i) for i in index.get(words[0], ())} - {comps.find(node.iri)}
+        if node.type != EntityType.PERSON:
+            owners = {o for o in owners if nodes[o].type == node.type}
+        if len(owners) == 1:
+            target = nodes[owners.pop()]
+            part = "surname" if node.type == EntityType.PERSON else "short name"
+            link(node.iri, target.iri, "short-name",
+                 f"{node.label!r} is the {part} of {target.label!r} and of no other node")
+    return _to_plan(nodes, comps, edges, scope)
+
+
+def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] | None) -> Plan:
+    result = Plan()
+    for merged, _into, rule, evidence in edges:
+        root = comps.find(merged)
+        group = comps.members.get(root, {root})
+        if scope is not None and not (group & scope):
+            continue
+        node = nodes[merged]
+        result.merges.append(Merge(merged, root, rule, evidence, node.label, node.type))
+        if root not in result.survivors:
+            keep = nodes[root]
+            votes: Counter = Counter()
+            for iri in group:
+                votes.update(nodes[iri].types)
+            etype = keep.type if keep.in_kb or not votes else votes.most_common(1)[0][0]
+            result.survivors[root] = Entity(root, etype, keep.label, in_kb=keep.in_kb)
+    return result
+
+
+def rewritten_graph(triples: Iterable[tuple], redirects: dict[str, str], survivors: dict[str, Entity],
+                    labels: dict[str, str]) -> list[tuple]:
+    """An article graph with merged nodes replaced by the kept ones (their old names become
+    ``skos:altLabel``) and the kept nodes described with their voted type and label."""
+    replaced = {URIRef(k): URIRef(v) for k, v in redirects.items()}
+    kept = {URIRef(k): v for k, v in survivors.items()}
+    out: dict[tuple, None] = {}
+    present: set[URIRef] = set()
+    for s, p, o in triples:
+        if s in replaced:
+            if p in (SKOS.prefLabel, SKOS.altLabel) and not kept[replaced[s]].in_kb:
+                out[(replaced[s], SKOS.altLabel, o)] = None
+            if p in _DESCRIPTION:
+                continue
+            s = replaced[s]
+        o = replaced.get(o, o) if isinstance(o, URIRef) else o
+        if s in kept and p in (RDF.type, SKOS.prefLabel, RDFS.label):
+            continue  # written below
+        out[(s, p, o)] = None
+        if p == TG.refersTo and o in kept:
+            present.add(o)
+    refers = {s: o for s, p, o in out if p == TG.refersTo}
+    result = []
+    for s, p, o in out:
+        if p == TG.nerLabel and refers.get(s) in kept:
+            o = Literal(kept[refers[s]].type.ner_label)
+        result.append((s, p, o))
+    for iri in present:
+        entity = kept[iri]
+        if entity.in_kb:
+            continue
+        label = Literal(labels.get(str(iri), entity.label))
+        result += [(iri, RDF.type, TG[entity.type.value]), (iri, SKOS.prefLabel, label), (iri, RDFS.label, label)]
+        if (iri, TG.discoveredBy, Literal("model")) not in out:
+            result.append((iri, TG.discoveredBy, Literal("model")))
+    return list(dict.fromkeys(result))
+
+
+def provenance_triples(merge: Merge, moved: Iterable[str], when: str) -> list[tuple]:
+    """The record of one merge (rule, evidence, moved mentions) and the merged IRI's owl:sameAs."""
+    node = resolution_merge_iri(merge.merged, merge.into)
+    out = [(node, RDF.type, TG.ResolutionMerge), (node, RDF.type, PROV.Activity),
+           (node, PROV.used, URIRef(merge.merged)), (node, TG.mergedInto, URIRef(merge.into)),
+           (node, TG.resolutionRule, Literal(merge.rule)), (node, TG.evidence, Literal(merge.evidence)),
+           (node, TG.mergedLabel, Literal(merge.label)), (node, TG.mergedType, TG[merge.type.value]),
+           (node, PROV.endedAtTime, Literal(when, datatype=XSD.dateTime)),
+           (URIRef(merge.merged), OWL.sameAs, URIRef(merge.into))]
+    out += [(node, TG.movedMention, URIRef(m)) for m in moved]
+    return out
+
+
+@dataclass
+class ResolveReport:
+    """What a resolution pass did (or would do, with ``dry_run``)."""
+
+    merges: list[Merge] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)
+    nodes: int = 0
+
+    def lines(self) -> list[str]:
+        out = [f"{m.rule:10} {m.merged} -> {m.into}  ({m.evidence})" for m in self.merges]
+        out.append(f"resolution: {self.nodes} nodes, {len(self.merges)} merge(s), "
+                   f"{len(self.rewritten)} article(s) rewritten")
+        return out
+
+
+def split_pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Pairs an editor split with ``topicgraph curate split`` (never merged again), from the curation record."""
+    if kb.provenance is None:
+        return []
+    pairs = []
+    for change in kb.provenance.subjects(TG.curationAction, Literal("split")):
+        used = sorted(str(o) for o in kb.provenance.objects(change, PROV.used))
+        if len(used) == 2:
+            pairs.append((used[0], used[1]))
+    return pairs
+
+
+def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[str] | None = None,
+                  language: str = "de") -> ResolveReport:
+    """The archive-wide pass: plan the merges and rewrite each affected article in one transaction
+    (graph and derived statistics together, as ``curate apply`` does); record every merge."""
+    from urllib.parse import unquote
+
+    from ..derived import rewrite_update
+    from ..namespaces import GRAPH
+
+    nodes = read_nodes(store, kb)
+    result = plan(nodes, split_pairs(kb), language=language, scope=scope)
+    report = ResolveReport(merges=result.merges, nodes=len(nodes))
+    if dry_run or not result.merges:
+        return report
+    redirects = result.redirects()
+    touched = set(redirects) | set(result.survivors)
+    graphs = sorted({g for iri in touched if iri in nodes for g in nodes[iri].graphs}
+                    | _graphs_mentioning(store, [i for i in result.survivors if nodes[i].in_kb]))
+    moved: dict[str, list[str]] = defaultdict(list)
+    prefix = str(GRAPH["article/"])
+    for graph in graphs:
+        if not graph.startswith(prefix):
+            continue
+        triples = [tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows]
+        for s, p, o in triples:
+            if p == TG.refersTo and str(o) in redirects:
+                moved[str(o)].append(str(s))
+        rewritten = rewritten_graph(triples, redirects, result.survivors, {})
+        if set(rewritten) == set(triples):
+            continue
+        article_id = unquote(graph[len(prefix):])
+        entities = [e for e in result.survivors.values() if e.in_kb and kb.get(e.iri) is not None]
+        store.replace_graph(URIRef(graph), rewritten,
+                            also=rewrite_update(store, article_id, rewritten, [kb.get(e.iri) for e in entities]))
+        report.rewritten.append(article_id)
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    record = [t for m in result.merges for t in provenance_triples(m, moved.get(m.merged, ()), when)]
+    add_to_graph(store, RESOLUTION_GRAPH, record)
+    return report
+
+
+def _graphs_mentioning(store, iris: list[str]) -> set[str]:
+    if not iris:
+        return set()
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = store.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?m tg:refersTo ?e }} }}").rows
+    return {str(g) for (g,) in rows}
+
+
+def add_to_graph(store, graph: URIRef, triples: list[tuple]) -> None:
+    """Add triples to a named graph (kept: what is there already)."""
+    if not triples:
+        return
+    existing = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+    store.replace_graph(graph, list(dict.fromkeys([*map(tuple, existing), *triples])))

@@ -1,0 +1,113 @@
+"""In-article resolution after linking: acronyms to their long form, short names to an earlier full name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from ..model import Entity, EntityType, Mention, Method
+from .acronyms import acronym_pairs
+
+CONFIDENCE_ACRONYM = 0.85
+CONFIDENCE_SHORT_NAME = 0.8
+_LINKABLE = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+
+
+def _words(label: str) -> list[str]:
+    return label.replace("-", " ").split()
+
+
+def short_name_target(name: str, entities: list[Entity]) -> Entity | None:
+    """The one entity whose longer name ``name`` abbreviates: a person's surname or first name, or the
+    first word(s) of an organisation's or place's name ("Acme" of "Acme Chemical Corp"); None if
+    none or several."""
+    words = _words(name)
+    if not words:
+        return None
+    found: dict[str, Entity] = {}
+    for entity in entities:
+        full = _words(entity.label)
+        if len(full) <= len(words) or entity.type not in _LINKABLE:
+            continue
+        if entity.type == EntityType.PERSON:
+            hit = full[-len(words):] == words or full[:len(words)] == words
+        else:
+            hit = full[:len(words)] == words
+        if hit:
+            found[entity.iri] = entity
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entity],
+                    candidates: list) -> tuple[list[Mention], dict[str, Entity], list]:
+    """Mentions, entities and candidates of one article after in-article resolution (see module doc)."""
+    text = doc.text
+    mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+    entities = dict(entities)
+
+    # 1. acronym and long form: "Internationale Energieagentur (IEA)" then "IEA"
+    for pair in acronym_pairs(doc):
+        owner = next((m for m in mentions if m.start < pair.long_end and pair.long_start < m.end
+                      and m.end <= pair.short_start), None)
+        if owner is None:
+            continue
+        target = entities[owner.entity_iri]
+        short_iris = {m.entity_iri for m in mentions if m.text == pair.short and m.entity_iri != target.iri}
+        known_short = [iri for iri in short_iris if entities.get(iri) and entities[iri].in_kb]
+        if known_short and not target.in_kb:  # the knowledge base knows the acronym: its node wins
+            target = entities[known_short[0]]
+        pattern = re.compile(r"(?<![\w-])" + re.escape(pair.short) + r"(?![\w])")
+        covered = {(m.start, m.end) for m in mentions}
+        out = []
+        for m in mentions:
+            same = m.text == pair.short or (m.start < pair.long_end and pair.long_start < m.end)
+            if same and m.entity_iri != target.iri and not entities[m.entity_iri].in_kb:
+                m = replace(m, entity_iri=target.iri, label=target.type.ner_label, method=Method.RULE)
+            out.append(m)
+        for hit in pattern.finditer(text):
+            if not any(s < hit.end() and hit.start() < e for s, e in covered):
+                out.append(Mention(pair.short, hit.start(), hit.end(), target.type.ner_label, target.iri,
+                                   CONFIDENCE_ACRONYM, Method.RULE, _sentence(doc, hit.start())))
+        mentions = sorted(out, key=lambda m: (m.start, m.end))
+        if not target.in_kb and pair.short not in target.alt_labels and pair.short != target.label:
+            target = replace(target, alt_labels=(*target.alt_labels, pair.short))
+        entities[target.iri] = target
+        candidates = [c for c in candidates if c.text != pair.short]
+
+    # 2. a short name after a full name earlier in the article: "Ramirez", "Acme" after "Acme Chemical Corp"
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        first_seen.setdefault(m.entity_iri, m.start)
+    out = []
+    for m in mentions:
+        entity = entities.get(m.entity_iri)
+        if entity is not None and not entity.in_kb and entity.type in _LINKABLE:
+            earlier = [e for iri, e in entities.items() if iri != entity.iri and first_seen.get(iri, 1 << 60) < m.start]
+            target = short_name_target(entity.label, earlier)
+            if target is not None:
+                m = replace(m, entity_iri=target.iri, label=target.type.ner_label, method=Method.RULE,
+                            confidence=min(m.confidence, CONFIDENCE_SHORT_NAME))
+        out.append(m)
+    kept_candidates = []
+    for c in candidates:
+        earlier = [e for iri, e in entities.items() if first_seen.get(iri, 1 << 60) < c.start]
+        target = short_name_target(c.text, earlier)
+        if target is None:
+            kept_candidates.append(c)
+            continue
+        out.append(Mention(c.text, c.start, c.end, target.type.ner_label, target.iri, CONFIDENCE_SHORT_NAME,
+                           Method.RULE, c.sentence))
+    out.sort(key=lambda m: (m.start, m.end))
+    used = {m.entity_iri for m in out}
+    return out, {iri: e for iri, e in entities.items() if iri in used}, kept_candidates
+
+
+def _sentence(doc: Doc, char: int) -> int:
+    if not doc.has_annotation("SENT_START"):
+        return 0
+    for n, sent in enumerate(doc.sents):
+        if sent.start_char <= char < sent.end_char:
+            return n
+    return 0
