@@ -13,7 +13,7 @@ from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
     "StoreError", "StoreLocked", "QueryError", "CorpusError", "ExportError", "UnknownArticle", "SourceError",
-    "OSError", "ValueError", "CurationError", "GoldError",
+    "OSError", "ValueError", "CurationError", "GoldError", "ResolutionGoldError",
 )
 
 
@@ -288,6 +288,45 @@ def eval_entities(gold, corpus, model, errors) -> None:
 
     report = evaluate_entities(gold, list(corpus) or [sample_corpus()], Extractor(model=model))
     click.echo(report.format(show_errors=errors))
+
+
+@main.command("eval-resolution")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path, exists=True), required=True,
+              help="Article files or directories, or a 10kGNAD CSV, holding the gold articles.")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline (default: shipped German model).")
+@click.option("--no-resolve", is_flag=True, help="Without the resolution stage (the figures before it).")
+@click.option("--errors", is_flag=True, help="List the split and merged gold clusters.")
+def eval_resolution(gold, corpus, model, no_resolve, errors) -> None:
+    """B-cubed P/R/F1 of mention clustering across articles, split and merged counts (gold: article_id<TAB>start<TAB>end<TAB>cluster)."""
+    from .resolve.evaluate import error_lines, evaluate_resolution
+
+    scores, assigned, articles = evaluate_resolution(gold, list(corpus), model=model, resolve=not no_resolve)
+    click.echo("\n".join(scores.lines()))
+    if errors:
+        click.echo("\n".join(error_lines(assigned, articles)))
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="List the merges without changing the store.")
+@click.pass_context
+def resolve(ctx, dry_run) -> None:
+    """Archive-wide entity resolution: merge nodes that are one thing, rewriting the affected articles."""
+    from .curation import curated_kb
+    from .locking import store_write_lock
+    from .related import refresh_related
+    from .resolve.archive import resolve_store
+    from .store import store_directory
+
+    directory = store_directory(ctx.obj["store_spec"])
+    if not dry_run:
+        ctx.with_resource(store_write_lock(directory, command="topicgraph resolve"))
+    kb = curated_kb(directory)
+    store = _store(ctx)
+    report = resolve_store(store, kb, dry_run=dry_run)
+    if report.rewritten:
+        refresh_related(store, report.rewritten, kb=kb)
+    click.echo("\n".join(report.lines()) + (" (dry run: nothing changed)" if dry_run else ""))
 
 
 @main.command("eval-names")

@@ -75,6 +75,7 @@ def ingest(
     batch_size: int = 16,
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
+    resolve: bool = True,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
@@ -105,10 +106,13 @@ def ingest(
                 _cannot_store(report, extraction, exc)
                 continue
             _record(report, extraction, triples, extraction.article.id in known, on_article)
-    if report.written:
+    if resolve and report.written:  # the archive-wide entity resolution, for what changed
         from .resolve.archive import resolve_store
 
-        report.resolved = resolve_store(store, kb, scope=report.entities).rewritten
+        from .namespaces import article_graph_iri
+
+        scope = report.entities | {str(article_graph_iri(i)) for i in report.written}
+        report.resolved = resolve_store(store, kb, scope=scope).rewritten
     _refresh_related(store, report, related_k, kb)
     return report
 

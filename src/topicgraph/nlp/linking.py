@@ -56,6 +56,9 @@ def _clean_name(text: str) -> str:
 class EntityLinker:
     """Resolves surface forms to knowledge-base IRIs, or mints stable IRIs for new entities."""
 
+    #: In-article resolution (span clean-up, acronyms, short names; resolve/); off only to measure before/after.
+    resolution = True
+
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer, language: str = "de",
                  fuzzy_threshold: float = FUZZY_THRESHOLD) -> None:
         self.kb = kb
@@ -185,7 +188,7 @@ class EntityLinker:
             return doc.vocab[word.lower()].is_stop
 
         spans = []
-        for span in clean_spans(doc):
+        for span in (clean_spans(doc) if self.resolution else doc.ents):
             if any(s < span.end_char and span.start_char < e for s, e in occupied):
                 continue
             name = _clean_name(span.text)
@@ -239,7 +242,8 @@ class EntityLinker:
                 end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
 
-        mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates)
+        if self.resolution:
+            mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

@@ -22,13 +22,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..kb import KnowledgeBase
 from ..model import Entity, EntityType
-from ..namespaces import RESOLUTION_GRAPH, TG, article_graph_iri, resolution_merge_iri
+from ..namespaces import RESOLUTION_GRAPH, TG, article_id_from_iri, mention_iri, resolution_merge_iri
 from .keys import genitive_key, resolution_key
 
 RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name")
@@ -75,6 +76,8 @@ class Plan:
 
     merges: list[Merge] = field(default_factory=list)
     survivors: dict[str, Entity] = field(default_factory=dict)
+    #: name candidates that become mentions: candidate node IRI -> (graph, entity IRI, rule, evidence)
+    promotions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
     def redirects(self) -> dict[str, str]:
         return {m.merged: m.into for m in self.merges}
@@ -145,8 +148,24 @@ class _Components:
         return True
 
 
+class Candidate(NamedTuple):
+    """A name candidate stored in an article graph (tg:NameCandidate)."""
+
+    graph: str
+    iri: str
+    label: str
+    ner: str
+
+
+def read_candidates(store) -> list[Candidate]:
+    """The name candidates of the article graphs."""
+    rows = store.query("SELECT ?g ?c ?l ?n WHERE { GRAPH ?g { ?c a tg:NameCandidate ; rdfs:label ?l ; "
+                       "tg:nerLabel ?n } }").rows
+    return [Candidate(str(g), str(c), str(label), str(n)) for g, c, label, n in rows]
+
+
 def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language: str = "de",
-         scope: set[str] | None = None) -> Plan:
+         scope: set[str] | None = None, candidates: Iterable[Candidate] = ()) -> Plan:
     """The merges the rules find among ``nodes``; ``apart``: pairs an editor split (never merged);
     ``scope``: only merges that touch these IRIs (ingest: the entities of the articles just written)."""
     comps = _Components(nodes, {frozenset(p) for p in apart})
@@ -218,7 +237,30 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
             part = "surname" if node.type == EntityType.PERSON else "short name"
             link(node.iri, target.iri, "short-name",
                  f"{node.label!r} is the {part} of {target.label!r} and of no other node")
-    return _to_plan(nodes, comps, edges, scope)
+    result = _to_plan(nodes, comps, edges, scope)
+    # name candidates ("Ramirez" once in an article): the node of the same key, else the one it abbreviates
+    for c in candidates:
+        etype = _TYPE_OF_LABEL.get(c.ner)
+        target = keys.get(resolution_key(c.label, language))
+        rule, evidence = "same-key", f"candidate {c.label!r} has the key of {target.label!r}" if target else ""
+        if target is None and etype is not None and len(c.label.split()) == 1:
+            index = by_last if etype == EntityType.PERSON else by_first
+            owners = {comps.find(i) for i in index.get(c.label, ())}
+            if etype != EntityType.PERSON:
+                owners = {o for o in owners if nodes[o].type == etype}
+            if len(owners) == 1:
+                target = nodes[owners.pop()]
+                rule, evidence = "short-name", f"candidate {c.label!r} abbreviates {target.label!r} and no other node"
+        if target is None:
+            continue
+        root = comps.find(target.iri)
+        if scope is not None and not (comps.members.get(root, {root}) & scope) and c.graph not in scope:
+            continue
+        result.promotions[c.iri] = (c.graph, root, rule, evidence)
+        if root not in result.survivors:
+            keep = nodes[root]
+            result.survivors[root] = Entity(root, keep.type, keep.label, in_kb=keep.in_kb)
+    return result
 
 
 def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] | None) -> Plan:
@@ -240,10 +282,40 @@ def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] 
     return result
 
 
+def promoted_triples(triples: list[tuple], promotions: dict[str, tuple[str, str, str, str]]) -> list[tuple]:
+    """The graph with each promoted name candidate turned into a mention of its entity (method ``rule``)."""
+    promote = {URIRef(c): URIRef(p[1]) for c, p in promotions.items()}
+    if not promote or not any(s in promote for s, _p, _o in triples):
+        return triples
+    facts: dict[URIRef, dict] = defaultdict(dict)
+    out = []
+    article = None
+    for s, p, o in triples:
+        if p == TG.hasCandidate and o in promote:
+            article = s
+            continue
+        if s in promote:
+            facts[s][p] = o
+            continue
+        out.append((s, p, o))
+    for cand, f in facts.items():
+        start, end = int(f[TG.startOffset]), int(f[TG.endOffset])
+        target = promote[cand]
+        node = mention_iri(article_id_from_iri(str(article)), start, end)
+        out += [(article, TG.hasMention, node), (article, TG.mentions, target), (node, RDF.type, TG.Mention),
+                (node, TG.inArticle, article), (node, TG.refersTo, target), (node, TG.surfaceForm, f[RDFS.label]),
+                (node, TG.startOffset, f[TG.startOffset]), (node, TG.endOffset, f[TG.endOffset]),
+                (node, TG.nerLabel, f[TG.nerLabel]), (node, TG.confidence, Literal("0.7000", datatype=XSD.decimal)),
+                (node, TG.method, Literal("rule")), (node, TG.sentenceIndex, f[TG.sentenceIndex])]
+    return out
+
+
 def rewritten_graph(triples: Iterable[tuple], redirects: dict[str, str], survivors: dict[str, Entity],
-                    labels: dict[str, str]) -> list[tuple]:
+                    labels: dict[str, str], promotions: dict | None = None) -> list[tuple]:
     """An article graph with merged nodes replaced by the kept ones (their old names become
-    ``skos:altLabel``) and the kept nodes described with their voted type and label."""
+    ``skos:altLabel``), promoted candidates made mentions, and the kept nodes described with their
+    voted type and label."""
+    triples = promoted_triples(list(triples), promotions or {})
     replaced = {URIRef(k): URIRef(v) for k, v in redirects.items()}
     kept = {URIRef(k): v for k, v in survivors.items()}
     out: dict[tuple, None] = {}
@@ -298,10 +370,12 @@ class ResolveReport:
     merges: list[Merge] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
     nodes: int = 0
+    promoted: int = 0
 
     def lines(self) -> list[str]:
         out = [f"{m.rule:10} {m.merged} -> {m.into}  ({m.evidence})" for m in self.merges]
-        out.append(f"resolution: {self.nodes} nodes, {len(self.merges)} merge(s), "
+        out.append(f"resolution: {self.nodes} nodes, {len(self.merges)} merge(s), {self.promoted} name candidate(s) "
+                   f"made mentions, "
                    f"{len(self.rewritten)} article(s) rewritten")
         return out
 
@@ -328,14 +402,15 @@ def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[st
     from ..namespaces import GRAPH
 
     nodes = read_nodes(store, kb)
-    result = plan(nodes, split_pairs(kb), language=language, scope=scope)
-    report = ResolveReport(merges=result.merges, nodes=len(nodes))
-    if dry_run or not result.merges:
+    result = plan(nodes, split_pairs(kb), language=language, scope=scope, candidates=read_candidates(store))
+    report = ResolveReport(merges=result.merges, nodes=len(nodes), promoted=len(result.promotions))
+    if dry_run or not (result.merges or result.promotions):
         return report
     redirects = result.redirects()
     touched = set(redirects) | set(result.survivors)
     graphs = sorted({g for iri in touched if iri in nodes for g in nodes[iri].graphs}
-                    | _graphs_mentioning(store, [i for i in result.survivors if nodes[i].in_kb]))
+                    | _graphs_mentioning(store, [i for i in result.survivors if nodes[i].in_kb])
+                    | {p[0] for p in result.promotions.values()})
     moved: dict[str, list[str]] = defaultdict(list)
     prefix = str(GRAPH["article/"])
     for graph in graphs:
@@ -345,7 +420,7 @@ def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[st
         for s, p, o in triples:
             if p == TG.refersTo and str(o) in redirects:
                 moved[str(o)].append(str(s))
-        rewritten = rewritten_graph(triples, redirects, result.survivors, {})
+        rewritten = rewritten_graph(triples, redirects, result.survivors, {}, result.promotions)
         if set(rewritten) == set(triples):
             continue
         article_id = unquote(graph[len(prefix):])
