@@ -139,8 +139,20 @@ def score_clustering(gold: list[GoldMention], system: dict[str, list[tuple[int, 
     return scores, assigned
 
 
+def as_ingested(articles: list[Article]) -> list[Article]:
+    """The articles as ingest reads them (through JSON lines: whitespace runs collapsed, text repaired);
+    gold offsets refer to these bodies."""
+    from ..model import SourceProblem
+    from ..sources import read_articles, write_jsonl
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "articles.jsonl"
+        write_jsonl(articles, path)
+        return [a for a in read_articles([path]) if not isinstance(a, SourceProblem)]
+
+
 def gold_articles(gold: list[GoldMention], corpus: list[Path]) -> list[Article]:
-    """The corpus articles the gold names (error naming the first one missing)."""
+    """The corpus articles the gold names, as ingest reads them (error naming the first one missing)."""
     from ..related_eval import read_corpus
 
     wanted = {g.article for g in gold}
@@ -151,6 +163,7 @@ def gold_articles(gold: list[GoldMention], corpus: list[Path]) -> list[Article]:
         for article in read_corpus(path):
             if article.id in wanted:
                 articles[article.id] = article
+    articles = {a.id: a for a in as_ingested(list(articles.values()))}
     missing = sorted(wanted - set(articles))
     if missing:
         raise ResolutionGoldError(f"gold articles not in the corpus: {', '.join(missing[:5])}"

@@ -4,7 +4,8 @@
 ``data/gold/resolution-de-clusters.tsv`` (cluster key, its spellings), finds every spelling in the
 articles (case-sensitive whole words, not inside a hyphenated compound such as "EU-Kommission"),
 keeps the articles with at least ``MIN_MENTIONS`` gold mentions of two or more clusters and writes
-``data/gold/resolution-de.tsv`` (article id, body offsets, cluster key: no article text).
+``data/gold/resolution-de.tsv`` (article id, offsets into the body as ingest reads it, cluster key:
+no article text).
 ``--contexts`` prints the hits of one cluster with their context to check them by eye (not stored).
 """
 
@@ -50,7 +51,9 @@ def build(csv_path: Path, repo: Path) -> tuple[int, int]:
     clusters = read_clusters(repo / "data" / "gold" / "resolution-de-clusters.tsv")
     rows = ["article_id\tstart\tend\tcluster"]
     n_articles = 0
-    for article in read_csv_corpus(csv_path):
+    from .evaluate import as_ingested
+
+    for article in as_ingested(read_csv_corpus(csv_path)):
         hits = find_mentions(article.body, clusters)
         if len(hits) >= MIN_MENTIONS and len({k for *_, k in hits}) >= 2:
             n_articles += 1
