@@ -15,6 +15,7 @@ from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from ..ner.names import load_name_lexicon
 from ..resolve import clean_spans, resolve_article
+from ..resolve.article import ArchiveNames
 from .gazetteer import Gazetteer, doc_matches
 from .normalize import comparable_name, genitive_base, name_key
 
@@ -71,6 +72,7 @@ class EntityLinker:
         self.new_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
         self.new_entities: dict[str, Entity] = {}
         self.known_names = load_name_lexicon()
+        self._archive_names = ArchiveNames()
         for label in kb.labels:
             entity = kb.get(label.iri)
             if entity is None:
@@ -243,7 +245,8 @@ class EntityLinker:
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
 
         if self.resolution:
-            mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates)
+            mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates,
+                                                             known=self.new_entities, archive=self._archive_names)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

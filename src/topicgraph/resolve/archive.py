@@ -51,7 +51,15 @@ class Node:
 
     @property
     def label(self) -> str:
-        return self.labels.most_common(1)[0][0] if self.labels else self.iri.rsplit("/", 1)[-1]
+        """The most frequent name, a form without a genitive ``s`` before its genitive ("Merkel", not "Merkels")."""
+        if not self.labels:
+            return self.iri.rsplit("/", 1)[-1]
+        names = [name for name, _ in self.labels.most_common()]
+        for name in names:
+            if name.endswith("s") and name[:-1] in self.labels:
+                continue
+            return name
+        return names[0]
 
     @property
     def type(self) -> EntityType:
@@ -222,6 +230,9 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
                 continue
             if node.type == EntityType.PERSON:
                 by_last[words[-1]].add(node.iri)
+                base = words[-1][:-1] if words[-1].endswith("s") and len(words[-1]) > 4 else None
+                if base:  # "Angela Merkels" (a genitive kept as the name) also answers to "Merkel"
+                    by_last[base].add(node.iri)
             else:
                 by_first[words[0]].add(node.iri)
     for node in nodes.values():

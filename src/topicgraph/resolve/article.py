@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -40,9 +42,50 @@ def short_name_target(name: str, entities: list[Entity]) -> Entity | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
+    """Short names that stand for a longer name: a person's surname, the first word of an organisation's
+    name when it is no common word or other known name ("Acme" of "Acme Chemical Corp")."""
+    from .spans import _known_names, common_words
+
+    index: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        words = entity.label.split()
+        if len(words) < 2:
+            continue
+        if entity.type == EntityType.PERSON:
+            word = words[-1]
+        elif entity.type == EntityType.ORGANIZATION:
+            word = words[0]
+            if word in common_words() or word in _known_names() or len(word) < 4:
+                continue
+        else:
+            continue
+        if word[:1].isupper() and word.isalpha():
+            index[word].add(entity.iri)
+    return index
+
+
+class ArchiveNames:
+    """The short-name index of the entities minted so far in the archive (rebuilt when they grow)."""
+
+    def __init__(self) -> None:
+        self._size = -1
+        self._index: dict[str, set[str]] = {}
+
+    def index(self, known: dict[str, Entity]) -> dict[str, set[str]]:
+        if len(known) != self._size:
+            self._index, self._size = short_name_index(known.values()), len(known)
+        return self._index
+
+
+_WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w]+?)(?:'s|’s|s)?(?![\w-])")
+
+
 def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entity],
-                    candidates: list) -> tuple[list[Mention], dict[str, Entity], list]:
-    """Mentions, entities and candidates of one article after in-article resolution (see module doc)."""
+                    candidates: list, known: dict[str, Entity] | None = None,
+                    archive: ArchiveNames | None = None) -> tuple[list[Mention], dict[str, Entity], list]:
+    """Mentions, entities and candidates of one article after in-article resolution (see module doc);
+    ``known``: entities minted earlier in the archive, whose unique short names are found too."""
     text = doc.text
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     entities = dict(entities)
@@ -99,9 +142,28 @@ def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entit
             continue
         out.append(Mention(c.text, c.start, c.end, target.type.ner_label, target.iri, CONFIDENCE_SHORT_NAME,
                            Method.RULE, c.sentence))
+    # 3. a short name the NER missed: the surname / first word of exactly one entity of the article,
+    #    else of exactly one entity minted earlier in the archive
+    here = short_name_index(e for e in entities.values() if not e.in_kb)
+    there = (archive or ArchiveNames()).index(known) if known else {}
+    covered = [(m.start, m.end) for m in out]
+    promoted = set()
+    for hit in _WORD.finditer(text):
+        word = hit.group(1)
+        iris = here.get(word) or (there.get(word) if word not in here else None)
+        if not iris or len(iris) != 1 or any(s < hit.end() and hit.start() < e for s, e in covered):
+            continue
+        iri = next(iter(iris))
+        entity = entities.get(iri) or (known or {}).get(iri)
+        if entity is None:
+            continue
+        entities.setdefault(iri, entity)
+        promoted |= {c for c in kept_candidates if c.start < hit.end() and hit.start() < c.end}
+        out.append(Mention(hit.group(0), hit.start(), hit.end(), entity.type.ner_label, iri, CONFIDENCE_SHORT_NAME,
+                           Method.RULE, _sentence(doc, hit.start())))
     out.sort(key=lambda m: (m.start, m.end))
     used = {m.entity_iri for m in out}
-    return out, {iri: e for iri, e in entities.items() if iri in used}, kept_candidates
+    return out, {iri: e for iri, e in entities.items() if iri in used}, [c for c in kept_candidates if c not in promoted]
 
 
 def _sentence(doc: Doc, char: int) -> int:

@@ -17,7 +17,7 @@ ROLE_SUFFIXES = (
     "primus", "experte", "expertin", "kanzler", "kanzlerin", "vorsitzende", "vorsitzender", "boss", "gründer",
     "gründerin", "trainer", "trainerin", "direktor", "direktorin", "leiter", "leiterin", "manager", "managerin",
     "kandidat", "kandidatin", "sekretär", "sekretärin", "analyst", "analystin", "berater", "beraterin",
-    "abgeordnete", "abgeordneter", "bürgermeister", "bürgermeisterin", "star", "legende", "rivale", "rivalin",
+    "abgeordnete", "abgeordneter", "bürgermeister", "bürgermeisterin", "legende", "rivale", "rivalin",
     "kollege", "kollegin", "sieger", "siegerin", "stürmer", "spieler", "spielerin", "könig", "königin",
     "fürst", "richter", "richterin", "general", "admiral", "senator", "senatorin", "gouverneur", "regisseur",
     "regisseurin", "sänger", "sängerin", "autor", "autorin", "pilot", "pilotin", "ökonom", "ökonomin",
@@ -64,8 +64,13 @@ def is_role_word(word: str, person: bool) -> bool:
         lower.endswith(suffix) and len(lower) > len(suffix) + 2 for suffix in ROLE_SUFFIXES)
 
 
-def _pieces(span: Span) -> list[tuple[int, int]]:
-    """Character ranges of a span split at boundaries a name never crosses (datelines cut away)."""
+_CODE = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,7}$")
+
+
+def _pieces(span: Span) -> list[tuple[int, int, str]]:
+    """Character ranges (and labels) of a span split at boundaries a name never crosses: datelines cut
+    away; a parenthesised code after a name ("Mikl-Leitner (ÖVP)", "Acme (ACM)") becomes an ORG span
+    of its own, other parenthesised text is dropped."""
     text = span.text
     start = span.start_char
     cut = _DATELINE.search(text)
@@ -73,10 +78,16 @@ def _pieces(span: Span) -> list[tuple[int, int]]:
         text = text[:cut.start()]
     out, pos = [], 0
     for m in _BOUNDARY.finditer(text):
-        out.append((start + pos, start + m.start()))
+        out.append((start + pos, start + m.start(), span.label_))
         pos = m.end()
-    out.append((start + pos, start + len(text)))
-    return [(s, e) for s, e in out if e > s]
+        if m.group().endswith("("):
+            close = text.find(")", pos)
+            inner = text[pos:close if close >= 0 else len(text)]
+            if _CODE.match(inner):
+                out.append((start + pos, start + pos + len(inner), "ORG"))
+            pos = close + 1 if close >= 0 else len(text)
+    out.append((start + pos, start + len(text), span.label_))
+    return [(s, e, label) for s, e, label in out if e > s and span.doc.text[s:e].strip()]
 
 
 def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
@@ -86,6 +97,11 @@ def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
         if other.start_char != span.start_char and (other.text == target or other.text.endswith(" " + target)):
             return True
     return False
+
+
+def _genitive_of_name(word: str) -> bool:
+    """"Floridas", "Fischers": a German genitive of a name the lexicon knows."""
+    return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names()
 
 
 def trim_span(doc: Doc, span: Span) -> Span | None:
@@ -100,9 +116,10 @@ def trim_span(doc: Doc, span: Span) -> Span | None:
         last = tokens[-1].text
         if last[:1].islower() or not last[:1].isalnum():
             tokens = tokens[:-1]
-        elif (person or span.label_.upper() in {"LOC", "GPE"}) and last in common_words() \
-                and last not in _known_names() and _elsewhere(doc, span, [t.text for t in tokens[:-1]][-1:]):
-            tokens = tokens[:-1]
+        elif last in common_words() and last not in _known_names() and (
+                _genitive_of_name(tokens[-2].text) or ((person or span.label_.upper() in {"LOC", "GPE"})
+                                                      and _elsewhere(doc, span, [tokens[-2].text]))):
+            tokens = tokens[:-1]  # "Ramirez Wohnsitz", "Floridas Küste", "Fischers Büro"
         else:
             break
     while tokens and tokens[-1].text.lower() in _KEEP_LOWER:
@@ -116,8 +133,8 @@ def clean_spans(doc: Doc) -> list[Span]:
     """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`)."""
     out: list[Span] = []
     for span in doc.ents:
-        for start, end in _pieces(span):
-            piece = doc.char_span(start, end, label=span.label_, alignment_mode="contract")
+        for start, end, label in _pieces(span):
+            piece = doc.char_span(start, end, label=label, alignment_mode="contract")
             if piece is None or not piece.text.strip():
                 continue
             trimmed = trim_span(doc, piece)
