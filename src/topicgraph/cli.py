@@ -487,6 +487,25 @@ def curate_accept(ctx, term, broader, label_en, type_name, by, why) -> None:
     _record(ctx, "accept", new_concept_iri(term, type_name), by, why, **extra)
 
 
+@curate.command("split")
+@click.argument("entity")
+@_by
+@_why
+@click.pass_context
+def curate_split(ctx, entity, by, why) -> None:
+    """Undo a resolution merge: ENTITY (the merged node's IRI, CURIE or old name) becomes its own node again."""
+    from .curation import curated_kb
+    from .related import refresh_related
+    from .resolve.split import split
+
+    store = _store(ctx)
+    report = split(store, _curation_target(ctx), entity, by, why)
+    if report.rewritten:
+        refresh_related(store, report.rewritten, kb=curated_kb(_curation_target(ctx)))
+    click.echo(f"split: {report.merged} from {report.into}; {len(report.rewritten)} article(s) rewritten "
+               f"(recorded in the curation; resolution will not merge them again)")
+
+
 @curate.command("list")
 @click.pass_context
 def curate_list(ctx) -> None:

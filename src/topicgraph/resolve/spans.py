@@ -116,10 +116,11 @@ def trim_span(doc: Doc, span: Span) -> Span | None:
         last = tokens[-1].text
         if last[:1].islower() or not last[:1].isalnum():
             tokens = tokens[:-1]
-        elif last in common_words() and last not in _known_names() and (
-                _genitive_of_name(tokens[-2].text) or ((person or span.label_.upper() in {"LOC", "GPE"})
-                                                      and _elsewhere(doc, span, [tokens[-2].text]))):
-            tokens = tokens[:-1]  # "Ramirez Wohnsitz", "Floridas Küste", "Fischers Büro"
+        elif last not in _known_names() and (
+                (len(tokens) == 2 and _genitive_of_name(tokens[-2].text))
+                or (last in common_words() and (person or span.label_.upper() in {"LOC", "GPE"})
+                    and _elsewhere(doc, span, [tokens[-2].text]))):
+            tokens = tokens[:-1]  # "Floridas Küste", "Fischers Büro"; "Ramirez Wohnsitz" (Ramirez named elsewhere)
         else:
             break
     while tokens and tokens[-1].text.lower() in _KEEP_LOWER:
