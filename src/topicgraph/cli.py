@@ -158,11 +158,17 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt) -> None:
 @main.command()
 @click.option("--type", "type_name", help="Organization, Person, Place or Technology.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--resolution", is_flag=True, help="List instead the names entity resolution merged, with rule and evidence.")
 @click.pass_context
-def entities(ctx, type_name, fmt) -> None:
+def entities(ctx, type_name, fmt, resolution) -> None:
     """List entities with the number of articles mentioning them."""
     from .query import format_result, list_entities
 
+    if resolution:
+        from .resolve.explain import merges
+
+        click.echo(format_result(merges(_store(ctx)), fmt))
+        return
     click.echo(format_result(list_entities(_store(ctx), type_name), fmt))
 
 
@@ -180,6 +186,12 @@ def article(ctx, article_id) -> None:
             click.echo(f"{key:11} {value}")
     click.echo("")
     click.echo(format_result(ents))
+    from .resolve.explain import merges
+
+    resolved = merges(store, article_id)
+    if resolved.rows:
+        click.echo("\nresolved (entity resolution merged these names; undo with `topicgraph curate split NAME`):")
+        click.echo(format_result(resolved))
     candidates = article_candidates(store, article_id)
     if candidates.rows:
         click.echo(f"\nname candidates (not entities; promote with `topicgraph curate accept NAME --type TYPE`):")

@@ -246,7 +246,8 @@ class EntityLinker:
 
         if self.resolution:
             mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates,
-                                                             known=self.new_entities, archive=self._archive_names)
+                                                             known=self.new_entities, archive=self._archive_names,
+                                                             mint=self.resolve_new)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -83,9 +83,11 @@ _WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w]+?)(?:'s|’s|s)?(?![\w-])")
 
 def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entity],
                     candidates: list, known: dict[str, Entity] | None = None,
-                    archive: ArchiveNames | None = None) -> tuple[list[Mention], dict[str, Entity], list]:
+                    archive: ArchiveNames | None = None,
+                    mint: Callable[[str, EntityType], Entity] | None = None) -> tuple[list[Mention], dict[str, Entity], list]:
     """Mentions, entities and candidates of one article after in-article resolution (see module doc);
-    ``known``: entities minted earlier in the archive, whose unique short names are found too."""
+    ``known``: entities minted earlier in the archive, whose unique short names are found too; ``mint``:
+    the entity for a long form the NER missed (the linker's)."""
     text = doc.text
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     entities = dict(entities)
@@ -95,7 +97,16 @@ def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entit
         owner = next((m for m in mentions if m.start < pair.long_end and pair.long_start < m.end
                       and m.end <= pair.short_start), None)
         if owner is None:
-            continue
+            # the NER missed the long form: the pair itself names it, when the acronym is an entity here
+            short = next((m for m in mentions if m.text == pair.short), None)
+            if short is None or mint is None or entities[short.entity_iri].in_kb:
+                continue
+            etype = entities[short.entity_iri].type
+            target = mint(pair.long, etype)
+            entities[target.iri] = target
+            owner = Mention(pair.long, pair.long_start, pair.long_end, etype.ner_label, target.iri, CONFIDENCE_ACRONYM,
+                            Method.RULE, _sentence(doc, pair.long_start))
+            mentions = sorted([*mentions, owner], key=lambda m: (m.start, m.end))
         target = entities[owner.entity_iri]
         short_iris = {m.entity_iri for m in mentions if m.text == pair.short and m.entity_iri != target.iri}
         known_short = [iri for iri in short_iris if entities.get(iri) and entities[iri].in_kb]
