@@ -132,3 +132,14 @@ def test_the_german_pipeline_cleans_a_role_word_and_links_the_surname(extractor)
     assert "Golfprofi Carla Ramirez" not in texts
     if "Carla Ramirez" in texts:  # the shipped NER finds the name
         assert texts["Ramirez"] == texts["Carla Ramirez"]
+
+
+def test_a_country_code_does_not_absorb_the_organisations_named_after_it(extractor):
+    from topicgraph.model import Article
+
+    body = "Die US-Küstenwache sucht vor der Küste. Die US-Regierung schweigt. In den US-Bundesstaaten regnet es."
+    mentions = extractor.extract(Article(id="t", title="T", body=body)).mentions
+    by_text = {m.text: (m.entity_iri, m.label) for m in mentions}
+    assert by_text["US-Küstenwache"][1] == "ORG" and by_text["US-Regierung"][1] == "ORG"
+    assert by_text["US-Küstenwache"][0] != by_text["US-Regierung"][0]
+    assert by_text["US"] == ("https://w3id.org/topicgraph/entity/united-states", "LOC")  # "US-Bundesstaaten"

@@ -15,6 +15,13 @@ from .acronyms import acronym_pairs
 CONFIDENCE_ACRONYM = 0.85
 CONFIDENCE_SHORT_NAME = 0.8
 _LINKABLE = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+#: Head nouns that make "<country code>-<noun>" an organisation ("US-Küstenwache", "EU-Kommission").
+ORGANIZATION_HEADS = (
+    "regierung", "küstenwache", "armee", "marine", "luftwaffe", "behörde", "ministerium", "notenbank", "zentralbank",
+    "botschaft", "geheimdienst", "kommission", "parlament", "senat", "kongress", "polizei", "justiz", "militär",
+    "außenministerium", "verteidigungsministerium", "gericht", "börsenaufsicht", "aufsicht", "streitkräfte",
+)
+_COMPOUND = re.compile(r"-([A-ZÄÖÜ][\w]+)(?![\w-])")
 
 
 def _words(label: str) -> list[str]:
@@ -91,6 +98,23 @@ def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entit
     text = doc.text
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     entities = dict(entities)
+
+    # 0. a country code leading a compound names an organisation of its own ("US-Küstenwache", "EU-Kommission")
+    if mint is not None:
+        out = []
+        for m in mentions:
+            compound = _COMPOUND.match(text, m.end)
+            entity = entities.get(m.entity_iri)
+            if (compound and entity is not None and entity.type == EntityType.PLACE and m.method == Method.GAZETTEER
+                    and (m.start == 0 or not text[m.start - 1].isalnum())
+                    and compound.group(1).lower().endswith(ORGANIZATION_HEADS)):
+                name = text[m.start:compound.end()]
+                target = mint(name, EntityType.ORGANIZATION)
+                entities[target.iri] = target
+                m = Mention(name, m.start, compound.end(), EntityType.ORGANIZATION.ner_label, target.iri,
+                            CONFIDENCE_SHORT_NAME, Method.RULE, m.sentence)
+            out.append(m)
+        mentions = out
 
     # 1. acronym and long form: "Internationale Energieagentur (IEA)" then "IEA"
     for pair in acronym_pairs(doc):
