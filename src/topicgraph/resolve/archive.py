@@ -236,7 +236,7 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
         if node.in_kb or len(words) != 1:
             continue
         index = by_last if node.type == EntityType.PERSON else by_first
-        owners = {comps.find(i) for i in index.get(words[0], ())} - {comps.find(node.iri)}
+        owners = {comps.find(i) for i in _lookup(index, words[0])} - {comps.find(node.iri)}
         if node.type != EntityType.PERSON:
             owners = {o for o in owners if nodes[o].type == node.type}
         if len(owners) == 1:
@@ -252,7 +252,7 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
         rule, evidence = "same-key", f"candidate {c.label!r} has the key of {target.label!r}" if target else ""
         if target is None and etype is not None and len(c.label.split()) == 1:
             index = by_last if etype == EntityType.PERSON else by_first
-            owners = {comps.find(i) for i in index.get(c.label, ())}
+            owners = {comps.find(i) for i in _lookup(index, c.label)}
             if etype != EntityType.PERSON:
                 owners = {o for o in owners if nodes[o].type == etype}
             if len(owners) == 1:
@@ -268,6 +268,14 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
             keep = nodes[root]
             result.survivors[root] = Entity(root, keep.type, keep.label, in_kb=keep.in_kb)
     return result
+
+
+def _lookup(index: dict[str, set[str]], word: str) -> set[str]:
+    """The index entries of a word, else of its genitive base ("Putins" -> "Putin")."""
+    found = index.get(word)
+    if not found and word.endswith("s") and len(word) > 4:
+        found = index.get(word[:-1])
+    return set(found or ())
 
 
 def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] | None) -> Plan:

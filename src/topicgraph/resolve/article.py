@@ -69,6 +69,8 @@ def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
             continue
         if word[:1].isupper() and word.isalpha():
             index[word].add(entity.iri)
+            if entity.type == EntityType.PERSON and word.endswith("s") and len(word) > 4:
+                index[word[:-1]].add(entity.iri)  # "Angela Merkels" (a genitive kept as the name) -> "Merkel"
     return index
 
 
