@@ -2,7 +2,8 @@
 
 The file is ``<store>/curation.toml``: an array of ``[[change]]`` tables, oldest first, each with
 
-* ``action``: ``merge`` | ``rename`` | ``alias`` | ``reject`` | ``pin-type`` | ``accept``
+* ``action``: ``merge`` | ``rename`` | ``alias`` | ``reject`` | ``pin-type`` | ``accept`` | ``split``
+  (``split``: ``entity`` and ``into`` stay two nodes; entity resolution never merges them, resolve/split.py)
 * ``entity``: the IRI changed (for ``accept``: the IRI of the new concept, or of the new entity when
   ``type`` is Organization, Person or Place: a name candidate accepted as an entity)
 * ``into`` (merge): the IRI kept; ``label`` (rename, accept; otherwise the label of the entity kept
@@ -76,7 +77,7 @@ class Change:
             raise CurationError(f"{self.action} {self.entity}: unknown type {self.type!r} "
                                 f"(expected Organization, Person, Place or Technology)")
         if self.action in {"merge", "split"} and self.into == self.entity:
-            raise CurationError(f"merge {self.entity}: cannot merge an entity into itself")
+            raise CurationError(f"{self.action} {self.entity}: 'into' must be another entity")
 
 
 def curation_path(store_dir: Path) -> Path:

@@ -107,9 +107,8 @@ def ingest(
                 continue
             _record(report, extraction, triples, extraction.article.id in known, on_article)
     if resolve and report.written:  # the archive-wide entity resolution, for what changed
-        from .resolve.archive import resolve_store
-
         from .namespaces import article_graph_iri
+        from .resolve.archive import resolve_store
 
         scope = report.entities | {str(article_graph_iri(i)) for i in report.written}
         report.resolved = resolve_store(store, kb, scope=scope).rewritten
