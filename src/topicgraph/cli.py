@@ -198,13 +198,19 @@ def query(ctx, sparql, query_file, name, params, list_queries, fmt, lang) -> Non
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None,
               help="Language of the labels shown (default: the language of most of the store's articles; the other where one is missing).")
+@click.option("--resolution", is_flag=True, help="List instead the names entity resolution merged, with rule and evidence.")
 @click.pass_context
-def entities(ctx, type_name, fmt, lang) -> None:
+def entities(ctx, type_name, fmt, lang, resolution) -> None:
     """List entities with the number of articles mentioning them."""
     from .display_language import reader_language, relabel
     from .query import format_result, list_entities
 
     store = _store(ctx)
+    if resolution:
+        from .store.entities import resolution_merges
+
+        click.echo(format_result(resolution_merges(store), fmt))
+        return
     click.echo(format_result(relabel(list_entities(store, type_name), store, reader_language(store, lang)), fmt))
 
 
@@ -226,6 +232,12 @@ def article(ctx, article_id, lang) -> None:
             click.echo(f"{key:11} {value}")
     click.echo("")
     click.echo(format_result(ents))
+    from .resolve.explain import merges
+
+    resolved = merges(store, article_id)
+    if resolved.rows:
+        click.echo("\nresolved (entity resolution merged these names; undo with `topicgraph curate split NAME`):")
+        click.echo(format_result(resolved))
     candidates = article_candidates(store, article_id)
     if candidates.rows:
         click.echo("\nname candidates (not entities; promote with `topicgraph curate accept NAME --type TYPE`):")
@@ -392,6 +404,34 @@ def eval_entities(gold, corpus, model, errors) -> None:
     click.echo(report.format(show_errors=errors))
 
 
+@main.command("eval-resolution")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path, exists=True), required=True,
+              help="Article files or directories, or a 10kGNAD CSV, holding the gold articles.")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline (default: shipped German model).")
+@click.option("--no-resolve", is_flag=True, help="Without the resolution stage (the figures before it).")
+@click.option("--errors", is_flag=True, help="List the split and merged gold clusters.")
+def eval_resolution(gold, corpus, model, no_resolve, errors) -> None:
+    """B-cubed P/R/F1 of mention clustering across articles, split and merged counts (gold: article_id<TAB>start<TAB>end<TAB>cluster)."""
+    from .evaluation.resolution import error_lines, evaluate_resolution
+
+    scores, assigned, articles = evaluate_resolution(gold, list(corpus), model=model, resolve=not no_resolve)
+    click.echo("\n".join(scores.lines()))
+    if errors:
+        click.echo("\n".join(error_lines(assigned, articles)))
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="List the merges without changing the store.")
+@click.pass_context
+def resolve(ctx, dry_run) -> None:
+    """Archive-wide entity resolution: merge nodes that are one thing, rewriting the affected articles."""
+    from .pipeline.run import resolve_archive
+
+    report = resolve_archive(ctx.obj["store_spec"], dry_run=dry_run)
+    click.echo("\n".join(report.lines()) + (" (dry run: nothing changed)" if dry_run else ""))
+
+
 @main.command("eval-names")
 @click.argument("pairs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--from", "low", default=80, show_default=True, help="Lowest threshold.")
@@ -543,6 +583,21 @@ def curate_accept(ctx, term, broader, label_en, type_name, by, why) -> None:
             raise QueryError(f"--broader {broader!r}: not an IRI or CURIE")
         extra["broader"] = str(iri)
     _record(ctx, "accept", new_concept_iri(term, type_name), by, why, **extra)
+
+
+@curate.command("split")
+@click.argument("entity")
+@_by
+@_why
+@click.pass_context
+def curate_split(ctx, entity, by, why) -> None:
+    """Undo a resolution merge: ENTITY (the merged node's IRI, CURIE or old name) becomes its own node again."""
+    from .pipeline.run import split_merge
+
+    _curation_target(ctx)
+    report = split_merge(ctx.obj["store_spec"], entity, by, why)
+    click.echo(f"split: {report.merged} from {report.into}; {len(report.rewritten)} article(s) rewritten "
+               f"(recorded in the curation; resolution will not merge them again)")
 
 
 @curate.command("list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
@@ -96,6 +96,14 @@ class TG(DefinedNamespace):
     evidence: URIRef
     relation: URIRef
     pattern: URIRef
+    # entity resolution (resolve/): merges with their rule and evidence
+    ResolutionMerge: URIRef
+    resolutionRule: URIRef
+    mergedInto: URIRef
+    mergedLabel: URIRef
+    mergedType: URIRef
+    movedMention: URIRef
+    undoneBy: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -112,6 +120,9 @@ CURATION = Namespace(BASE + "curation/")
 #: Named graph of statistics derived from the article graphs (derived.py), kept up to date by ingest.
 DERIVED_GRAPH = GRAPH["derived"]
 STAT = Namespace(BASE + "stat/")
+#: Named graph that holds the record of entity-resolution merges (resolve/) and the merged IRIs' owl:sameAs.
+RESOLUTION_GRAPH = GRAPH["resolution"]
+RESOLUTION = Namespace(BASE + "resolution/")
 #: Derived named graph that holds the stored related-article suggestions.
 RELATED_GRAPH = GRAPH["related"]
 
@@ -124,6 +135,7 @@ PREFIXES: dict[str, Namespace | str] = {
     "stat": STAT,
     "wd": WD,
     "tgc": CURATION,
+    "tgr": RESOLUTION,
     "schema": SDO,
     "skos": SKOS,
     "dcterms": DCTERMS,
@@ -228,3 +240,25 @@ def relation_iri(article_id: str, predicate: str, subject: str, obj: str, senten
 def related_iri(source_id: str, target_id: str) -> URIRef:
     """IRI of the stored suggestion ``source_id`` -> ``target_id`` (a tg:RelatedArticle node)."""
     return URIRef(f"{article_iri(source_id)}#related-{_segment(target_id)}")
+
+
+def resolution_merge_iri(merged: str, into: str) -> URIRef:
+    """IRI of the record of one resolution merge (the merged entity into the one kept)."""
+    return RESOLUTION["merge/" + _key_digest(str(merged), str(into))]
+
+
+def curie_iri(value: str) -> URIRef | None:
+    """``ent:tesla`` -> full IRI; an http(s) IRI as it is; anything else None (ValueError for a broken IRI)."""
+    if value.startswith(("http://", "https://", "urn:")):
+        if re.search(r"[\s<>\"{}|\\^`]", value):
+            raise ValueError(f"not a valid IRI: {value!r}")
+        return URIRef(value)
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and re.fullmatch(r"[\w\-.~%]*", local):
+        return URIRef(str(PREFIXES[prefix]) + local)
+    return None
+
+
+def article_id_from_iri(iri: str) -> str:
+    """Inverse of :func:`article_iri`."""
+    return unquote(str(iri)[len(str(ART)):])

@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .namespaces import PREFIXES, TG, article_iri
+from .namespaces import PREFIXES, TG, article_iri, curie_iri
 from .store import QueryError, QueryResult, Store, first_line
 
 _HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*)$")
@@ -76,15 +76,11 @@ def get_named_query(name: str) -> NamedQuery:
 
 
 def expand_curie(value: str) -> URIRef | None:
-    """``ent:tesla`` -> full IRI; an http(s) IRI as it is; anything else None."""
-    if value.startswith(("http://", "https://", "urn:")):
-        if re.search(r"[\s<>\"{}|\\^`]", value):
-            raise QueryError(f"not a valid IRI: {value!r}")
-        return URIRef(value)
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and re.fullmatch(r"[\w\-.~%]*", local):
-        return URIRef(str(PREFIXES[prefix]) + local)
-    return None
+    """``ent:tesla`` -> full IRI; an http(s) IRI as it is; anything else None (QueryError for a broken IRI)."""
+    try:
+        return curie_iri(value)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def resolve_entity(store: Store, value: str) -> URIRef:

@@ -2,7 +2,8 @@
 
 The file is ``<store>/curation.toml``: an array of ``[[change]]`` tables, oldest first, each with
 
-* ``action``: ``merge`` | ``rename`` | ``alias`` | ``reject`` | ``pin-type`` | ``accept``
+* ``action``: ``merge`` | ``rename`` | ``alias`` | ``reject`` | ``pin-type`` | ``accept`` | ``split``
+  (``split``: ``entity`` and ``into`` stay two nodes; entity resolution never merges them, pipeline/split.py)
 * ``entity``: the IRI changed (for ``accept``: the IRI of the new concept, or of the new entity when
   ``type`` is Organization, Person or Place: a name candidate accepted as an entity)
 * ``into`` (merge): the IRI kept; ``label`` (rename, accept; otherwise the label of the entity kept
@@ -36,7 +37,7 @@ from ..model import EntityType
 from ..namespaces import TECH, TG, agent_iri, concept_iri, curation_change_iri, entity_iri
 
 CURATION_FILE = "curation.toml"
-ACTIONS = ("merge", "rename", "alias", "reject", "pin-type", "accept")
+ACTIONS = ("merge", "rename", "alias", "reject", "pin-type", "accept", "split")
 _HEADER = (
     "# topicgraph editorial curation: applied in order at every ingest and by `topicgraph curate apply`.\n"
     "# Edit with `topicgraph curate merge|rename|alias|reject|pin-type|accept ... --by NAME --why TEXT`.\n"
@@ -70,14 +71,14 @@ class Change:
             raise CurationError(f"{self.action}: entity {self.entity!r} is not an IRI")
         if not self.by.strip() or not self.why.strip():
             raise CurationError(f"{self.action} {self.entity}: 'by' and 'why' are required")
-        needed = {"merge": "into", "rename": "label", "alias": "alias", "pin-type": "type", "accept": "label"}
+        needed = {"merge": "into", "split": "into", "rename": "label", "alias": "alias", "pin-type": "type", "accept": "label"}
         if (name := needed.get(self.action)) and not getattr(self, name):
             raise CurationError(f"{self.action} {self.entity}: {name!r} is required")
         if self.type and self.type not in {t.value for t in EntityType}:
             raise CurationError(f"{self.action} {self.entity}: unknown type {self.type!r} "
                                 f"(expected Organization, Person, Place or Technology)")
-        if self.action == "merge" and self.into == self.entity:
-            raise CurationError(f"merge {self.entity}: cannot merge an entity into itself")
+        if self.action in {"merge", "split"} and self.into == self.entity:
+            raise CurationError(f"{self.action} {self.entity}: 'into' must be another entity")
 
 
 def curation_path(store_dir: Path) -> Path:

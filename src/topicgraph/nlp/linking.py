@@ -14,6 +14,8 @@ from ..knowledge.kb import KnowledgeBase
 from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from .ner.names import load_name_lexicon
+from .resolve import clean_spans, resolve_article
+from .resolve.article import ArchiveNames
 from .gazetteer import Gazetteer, doc_matches
 from ..ner_labels import CANDIDATE_LABELS
 from .places import english_place_name
@@ -55,6 +57,9 @@ def _clean_name(text: str) -> str:
 class EntityLinker:
     """Resolves surface forms to knowledge-base IRIs, or mints stable IRIs for new entities."""
 
+    #: In-article resolution (span clean-up, acronyms, short names; resolve/); off only to measure before/after.
+    resolution = True
+
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer, language: str = "de",
                  fuzzy_threshold: float = FUZZY_THRESHOLD) -> None:
         self.kb = kb
@@ -67,6 +72,7 @@ class EntityLinker:
         self.new_by_type: dict[EntityType, dict[str, str]] = {t: {} for t in _NER_TYPES}
         self.new_entities: dict[str, Entity] = {}
         self.known_names = load_name_lexicon()
+        self._archive_names = ArchiveNames()
         for label in kb.labels:
             entity = kb.get(label.iri)
             if entity is None:
@@ -195,7 +201,7 @@ class EntityLinker:
             return doc.vocab[word.lower()].is_stop
 
         spans = []
-        for span in doc.ents:
+        for span in (clean_spans(doc) if self.resolution else doc.ents):
             if occupied.find(1, span.start_char, span.end_char) != -1:
                 continue
             name = _clean_name(span.text)
@@ -252,6 +258,10 @@ class EntityLinker:
                 end = tok.idx + (len(word) if word in surnames else len(genitive_base(word) or word))
                 add(tok.idx, end, iri, EntityType.PERSON, CONFIDENCE_NAME_PART, Method.RULE, tok.i)
 
+        if self.resolution:
+            mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates,
+                                                             known=self.new_entities, archive=self._archive_names,
+                                                             mint=self.resolve_new)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

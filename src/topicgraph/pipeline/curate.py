@@ -9,7 +9,12 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from ..knowledge.curation import curated_kb, curated_triples, curation_path, read_changes
+from ..knowledge.curation import (
+    curated_kb,
+    curated_triples,
+    curation_path,
+    read_changes,
+)
 from ..knowledge.kb import KnowledgeBase
 from ..namespaces import TG, article_graph_iri
 from ..nlp import Extractor

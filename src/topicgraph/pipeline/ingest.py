@@ -13,13 +13,21 @@ import pyoxigraph as ox
 from ..graph import article_graph
 from ..knowledge.kb import KnowledgeBase, default_kb
 from ..model import Article, Extraction, SourceProblem
-from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
+from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH, article_graph_iri
 from ..nlp import Extractor
 from ..related import load_all_related, refresh_related
 from ..sources import ReadOptions, read_articles
-from ..store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
+from ..store import (
+    OXIGRAPH_DIR,
+    OxigraphStore,
+    Store,
+    StoreError,
+    load_kb_graph,
+    ox_quad,
+)
 from ..store.derived import DerivedTotals, article_update, check_layout
 from ..store.entities import stored_new_entities, write_curation_graph
+from .resolve import resolve_store
 
 ProgressCallback = Callable[[str], None]
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
@@ -41,6 +49,8 @@ class IngestReport:
     related: int = 0
     #: articles written, per language ('de', 'en')
     languages: Counter = field(default_factory=Counter)
+    #: articles rewritten by the archive-wide entity resolution after this run (pipeline/resolve.py)
+    resolved: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> list[str]:
@@ -79,6 +89,7 @@ def ingest(
     on_article: ProgressCallback | None = None,
     related_k: int | None = 10,
     options: ReadOptions | None = None,
+    resolve: bool = True,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
@@ -111,6 +122,9 @@ def ingest(
                 _cannot_store(report, extraction, exc)
                 continue
             _record(report, extraction, triples, extraction.article.id in known, on_article)
+    if resolve and report.written:  # the archive-wide entity resolution, for what changed
+        scope = report.entities | {str(article_graph_iri(i)) for i in report.written}
+        report.resolved = resolve_store(store, kb, scope=scope).rewritten
     _refresh_related(store, report, related_k, kb)
     return report
 
@@ -173,6 +187,8 @@ def bulk_ingest(
     store = OxigraphStore(partial)
     try:
         store.bulk_load_ox(quads())
+        if report.written:
+            report.resolved = resolve_store(store, kb).rewritten
         if related_k and report.written:
             report.related = load_all_related(store, k=related_k, kb=kb)
         store.optimize()
@@ -250,4 +266,5 @@ def _record(report: IngestReport, extraction: Extraction, triples: int, updated:
 
 def _refresh_related(store: Store, report: IngestReport, related_k: int | None, kb: KnowledgeBase) -> None:
     if related_k and report.written:
-        report.related = refresh_related(store, report.written, k=related_k, kb=kb)
+        report.related = refresh_related(store, list(dict.fromkeys(report.written + report.resolved)), k=related_k,
+                                         kb=kb)

@@ -8,11 +8,14 @@ from pathlib import Path
 
 from ..knowledge.curation import curated_kb
 from ..nlp import Extractor
+from ..related import refresh_related
 from ..sources import ReadOptions
 from ..store import Store, StoreError, open_store, store_directory
 from ..store.locking import store_write_lock, writer_directory
 from .curate import ApplyReport, apply_to_store
 from .ingest import IngestReport, ProgressCallback, bulk_ingest, ingest, is_new_store
+from .resolve import ResolveReport, resolve_store
+from .split import SplitReport, split
 
 
 def ingest_archive(
@@ -76,5 +79,38 @@ def apply_curation(store: str | Path | None = None, *, model: str | None = None,
         opened = open_store(store)
         try:
             return apply_to_store(opened, directory, model=model)
+        finally:
+            opened.close()
+
+
+def resolve_archive(store: str | Path | None = None, *, dry_run: bool = False, wait: float = 0.0) -> ResolveReport:
+    """The archive-wide entity resolution (``topicgraph resolve``): under the write lock unless ``dry_run``,
+    merged nodes' articles rewritten one transaction each and their related suggestions refreshed."""
+    directory = store_directory(store)
+    with store_write_lock(None if dry_run else directory, wait=wait, command="topicgraph resolve"):
+        kb = curated_kb(directory)
+        opened = open_store(store)
+        try:
+            report = resolve_store(opened, kb, dry_run=dry_run)
+            if report.rewritten:
+                refresh_related(opened, report.rewritten, kb=kb)
+            return report
+        finally:
+            opened.close()
+
+
+def split_merge(store: str | Path | None, entity: str, by: str, why: str, *, wait: float = 0.0) -> SplitReport:
+    """Undo a resolution merge (``topicgraph curate split``) under the write lock: recorded in the curation,
+    the articles rewritten, their related suggestions refreshed."""
+    directory = store_directory(store)
+    if directory is None:
+        raise StoreError("curation needs an on-disk store (a store directory)")
+    with store_write_lock(directory, wait=wait, command="topicgraph curate split"):
+        opened = open_store(store)
+        try:
+            report = split(opened, directory, entity, by, why)
+            if report.rewritten:
+                refresh_related(opened, report.rewritten, kb=curated_kb(directory))
+            return report
         finally:
             opened.close()

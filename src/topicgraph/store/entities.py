@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from ..knowledge.curation import CurationError
 from ..knowledge.kb import KnowledgeBase
 from ..model import Entity, EntityType
-from ..namespaces import CURATION_GRAPH, KB_GRAPH
-from .base import Store
+from ..namespaces import CURATION_GRAPH, KB_GRAPH, RESOLUTION_GRAPH
+from .base import QueryResult, Store
 
 
 def load_kb_graph(store: Store, kb_graph: Graph) -> None:
@@ -46,3 +46,18 @@ def entity_facts(store: Store, iri: str, kb: KnowledgeBase) -> tuple[str, str]:
         raise CurationError(f"{iri}: no such entity in the knowledge base or the store")
     label, etype = result.rows[0]
     return (str(label) if label is not None else str(iri).rsplit("/", 1)[-1]), str(etype).rsplit("#", 1)[-1]
+
+
+def resolution_merges(store: Store, article_id: str | None = None) -> QueryResult:
+    """What entity resolution merged (for ``topicgraph article ID`` and ``entities --resolution``): rows
+    (kept entity, merged entity, its old name, rule, evidence) of the live merges; with
+    ``article_id``: those that moved a mention of that article."""
+    article = ""
+    if article_id is not None:
+        article = (f"?m tg:inArticle ?a . ?a tg:articleId {Literal(article_id).n3()} . ")
+    return store.query(
+        f"SELECT DISTINCT ?into ?merged ?name ?rule ?evidence WHERE {{ GRAPH <{RESOLUTION_GRAPH}> {{ "
+        f"?r a tg:ResolutionMerge ; prov:used ?merged ; tg:mergedInto ?into ; tg:mergedLabel ?name ; "
+        f"tg:resolutionRule ?rule ; tg:evidence ?evidence "
+        + (". ?r tg:movedMention ?m " if article_id is not None else "")
+        + f"FILTER NOT EXISTS {{ ?r tg:undoneBy ?c }} }} {article} }} ORDER BY ?into ?name")

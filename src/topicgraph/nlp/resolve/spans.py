@@ -1,0 +1,144 @@
+"""In-article span clean-up: NER spans that swallow a role word, a common word, a dateline or a headline."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from ..ner.names import load_name_lexicon
+
+_COMMON_WORDS = Path(__file__).resolve().parent.parent / "ner" / "model" / "topicgraph_ner_filter" / "common_words.txt"
+#: German role nouns end like this ("Konzernchef", "Golfprofi", "Branchenprimus", "Finanzministerin").
+ROLE_SUFFIXES = (
+    "chef", "chefin", "präsident", "präsidentin", "minister", "ministerin", "sprecher", "sprecherin", "profi",
+    "primus", "experte", "expertin", "kanzler", "kanzlerin", "vorsitzende", "vorsitzender", "boss", "gründer",
+    "gründerin", "trainer", "trainerin", "direktor", "direktorin", "leiter", "leiterin", "manager", "managerin",
+    "kandidat", "kandidatin", "sekretär", "sekretärin", "analyst", "analystin", "berater", "beraterin",
+    "abgeordnete", "abgeordneter", "bürgermeister", "bürgermeisterin", "legende", "rivale", "rivalin",
+    "kollege", "kollegin", "sieger", "siegerin", "stürmer", "spieler", "spielerin", "könig", "königin",
+    "fürst", "richter", "richterin", "general", "admiral", "senator", "senatorin", "gouverneur", "regisseur",
+    "regisseurin", "sänger", "sängerin", "autor", "autorin", "pilot", "pilotin", "ökonom", "ökonomin",
+)
+#: News-agency codes of a dateline ("Houston (dpa) -").
+_DATELINE = re.compile(r"\s*\((?:dpa|apa|afp|ap|reuters|sda|ots|red|dpa-afx|apa/dpa|kna|epd|bloomberg)[^)]*\)",
+                       re.I)
+#: Boundaries a name never crosses: a line break (headline run into the text), a dash with spaces, a colon.
+_BOUNDARY = re.compile(r"\n|\s[-–—]\s|:\s|\s\(")
+_KEEP_LOWER = frozenset({"von", "van", "der", "de", "den", "del", "di", "du", "la", "le", "zu", "und", "&", "of",
+                         "for", "für", "and", "am", "an", "im", "bin", "al", "y", "da", "dos", "des"})
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Capitalised common words the NER filter knows (German nouns such as "Wohnsitz")."""
+    if not _COMMON_WORDS.is_file():
+        return frozenset()
+    return frozenset(w.strip() for w in _COMMON_WORDS.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    from nameparser.config import CONSTANTS
+
+    return frozenset(CONSTANTS.titles)
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    return load_name_lexicon()
+
+
+def is_role_word(word: str, person: bool) -> bool:
+    """A role noun or title before a name: German role compounds ("Konzernchef"), and for persons the
+    titles of ``nameparser`` ("Dr.", "CEO", "Admiral", "Senator")."""
+    lower = word.lower().rstrip(".")
+    if word in _known_names() and not lower.endswith(ROLE_SUFFIXES[:4]):
+        return False
+    if person and (lower in _titles() or lower in ROLE_SUFFIXES):
+        return True
+    # a compound that ends in a role noun ("Konzernchef"), never the bare word ("General Motors")
+    return word[:1].isupper() and not word.isupper() and any(
+        lower.endswith(suffix) and len(lower) > len(suffix) + 2 for suffix in ROLE_SUFFIXES)
+
+
+_CODE = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,7}$")
+
+
+def _pieces(span: Span) -> list[tuple[int, int, str]]:
+    """Character ranges (and labels) of a span split at boundaries a name never crosses: datelines cut
+    away; a parenthesised code after a name ("Mikl-Leitner (ÖVP)", "Acme (ACM)") becomes an ORG span
+    of its own, other parenthesised text is dropped."""
+    text = span.text
+    start = span.start_char
+    cut = _DATELINE.search(text)
+    if cut:
+        text = text[:cut.start()]
+    out, pos = [], 0
+    for m in _BOUNDARY.finditer(text):
+        out.append((start + pos, start + m.start(), span.label_))
+        pos = m.end()
+        if m.group().endswith("("):
+            close = text.find(")", pos)
+            inner = text[pos:close if close >= 0 else len(text)]
+            if _CODE.match(inner):
+                out.append((start + pos, start + pos + len(inner), "ORG"))
+            pos = close + 1 if close >= 0 else len(text)
+    out.append((start + pos, start + len(text), span.label_))
+    return [(s, e, label) for s, e, label in out if e > s and span.doc.text[s:e].strip()]
+
+
+def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
+    """True if another entity span of the document ends with ``words`` (evidence that they form a name)."""
+    target = " ".join(words)
+    for other in doc.ents:
+        if other.start_char != span.start_char and (other.text == target or other.text.endswith(" " + target)):
+            return True
+    return False
+
+
+def _genitive_of_name(word: str) -> bool:
+    """"Floridas", "Fischers": a German genitive of a name the lexicon knows."""
+    return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names()
+
+
+def trim_span(doc: Doc, span: Span) -> Span | None:
+    """The span without leading role/title words and trailing common or lower-case words (None if
+    nothing of a name is left)."""
+    tokens = list(span)
+    person = span.label_.upper() in {"PER", "PERSON"}
+    while len(tokens) > 1 and (is_role_word(tokens[0].text, person)
+                               or (tokens[0].text[:1].islower() and tokens[0].text not in _KEEP_LOWER)):
+        tokens = tokens[1:]
+    while len(tokens) > 1:
+        last = tokens[-1].text
+        if last[:1].islower() or not last[:1].isalnum():
+            tokens = tokens[:-1]
+        elif last not in _known_names() and (
+                (len(tokens) == 2 and _genitive_of_name(tokens[-2].text))
+                or (last in common_words() and (person or span.label_.upper() in {"LOC", "GPE"})
+                    and _elsewhere(doc, span, [tokens[-2].text]))):
+            tokens = tokens[:-1]  # "Floridas Küste", "Fischers Büro"; "Ramirez Wohnsitz" (Ramirez named elsewhere)
+        else:
+            break
+    while tokens and tokens[-1].text.lower() in _KEEP_LOWER:
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return Span(doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
+
+
+def clean_spans(doc: Doc) -> list[Span]:
+    """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`)."""
+    out: list[Span] = []
+    for span in doc.ents:
+        for start, end, label in _pieces(span):
+            piece = doc.char_span(start, end, label=label, alignment_mode="contract")
+            if piece is None or not piece.text.strip():
+                continue
+            trimmed = trim_span(doc, piece)
+            if trimmed is not None and trimmed.text.strip():
+                out.append(trimmed)
+    return out

@@ -1,0 +1,479 @@
+"""Archive-wide resolution: plan which stored nodes are one thing, then rewrite the affected articles.
+
+Rules, applied in this order on the non-knowledge-base nodes of the store (blocking: each rule only
+compares nodes that share a key, a first word or a last word, never all pairs):
+
+* ``same-key`` / ``type-vote``: names with one :func:`~.keys.resolution_key` (legal forms, punctuation,
+  possessives, inflection folded) are one node; its type is the majority of its mentions' types
+  (``type-vote`` when the merged nodes had different types: the type-suffixed IRIs of one name).
+* ``genitive``: "Acmes" is "Acme" when a node "Acme" exists.
+* ``acronym``: a name that some article defined as the acronym of a node (its ``skos:altLabel``, from
+  "Long Form (LF)") is that node, when exactly one node has it.
+* ``short-name``: a lone surname (persons) or first word(s) of an organisation's name is the one node
+  whose name it abbreviates; nothing happens when two nodes compete.
+
+Knowledge-base entities (with the curation applied: merged, renamed, pinned) are never merged away and
+keep their type; an editor's ``curate split`` keeps two nodes apart; rejected entities are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from ..knowledge.kb import KnowledgeBase
+from ..model import Entity, EntityType
+from ..namespaces import (
+    GRAPH,
+    RESOLUTION_GRAPH,
+    TG,
+    article_id_from_iri,
+    mention_iri,
+    resolution_merge_iri,
+)
+from ..nlp.resolve.keys import genitive_key, resolution_key
+from ..store.derived import rewrite_update
+
+RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name")
+_TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
+_TYPE_OF_LABEL = {"ORG": EntityType.ORGANIZATION, "PER": EntityType.PERSON, "LOC": EntityType.PLACE}
+_TYPE_BY_CLASS = {str(TG[t.value]): t for t in _TYPES}
+_DESCRIPTION = frozenset({RDF.type, SKOS.prefLabel, RDFS.label, SKOS.altLabel, OWL.sameAs, TG.discoveredBy})
+
+
+@dataclass
+class Node:
+    """One entity as the store holds it: names, mention types, alternative names, articles."""
+
+    iri: str
+    labels: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    alts: set[str] = field(default_factory=set)
+    in_kb: bool = False
+
+    @property
+    def label(self) -> str:
+        """The most frequent name, a form without a genitive ``s`` before its genitive ("Merkel", not "Merkels")."""
+        if not self.labels:
+            return self.iri.rsplit("/", 1)[-1]
+        names = [name for name, _ in self.labels.most_common()]
+        for name in names:
+            if name.endswith("s") and name[:-1] in self.labels:
+                continue
+            return name
+        return names[0]
+
+    @property
+    def type(self) -> EntityType:
+        return self.types.most_common(1)[0][0] if self.types else EntityType.ORGANIZATION
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One node merged into another, by a rule on evidence."""
+
+    merged: str
+    into: str
+    rule: str
+    evidence: str
+    label: str
+    type: EntityType
+
+
+@dataclass
+class Plan:
+    """What the archive-wide pass merges: the merges, and the kept nodes' voted type and label."""
+
+    merges: list[Merge] = field(default_factory=list)
+    survivors: dict[str, Entity] = field(default_factory=dict)
+    #: name candidates that become mentions: candidate node IRI -> (graph, entity IRI, rule, evidence)
+    promotions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+
+    def redirects(self) -> dict[str, str]:
+        return {m.merged: m.into for m in self.merges}
+
+
+def read_nodes(store, kb: KnowledgeBase) -> dict[str, Node]:
+    """The non-knowledge-base nodes of the store and the knowledge base's: per node its name and type,
+    counted in articles (read from the derived statistics, one row per entity, so that 100k articles stay
+    cheap; from the article graphs when there are none)."""
+    nodes: dict[str, Node] = {}
+    # the derived statistics hold each entity once, with its type, display label and article count
+    rows = store.query(
+        "SELECT ?e ?t ?l ?n WHERE { VALUES ?t { tg:Organization tg:Person tg:Place } "
+        "GRAPH tgg:derived { ?e a ?t . ?e skos:prefLabel ?l . ?e tg:articleCount ?n } }").rows
+    if not rows:  # no derived statistics (yet): count in the article graphs
+        rows = store.query(
+            "SELECT ?e ?t ?l (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e skos:prefLabel ?l . ?e a ?t } "
+            "FILTER(?t IN (tg:Organization, tg:Person, tg:Place) && ?g != tgg:kb) } GROUP BY ?e ?t ?l").rows
+    for e, t, label, n in rows:
+        node = nodes.setdefault(str(e), Node(str(e)))
+        node.labels[str(label)] += int(n)
+        node.types[_TYPE_BY_CLASS[str(t)]] += int(n)
+    for e, alt in store.query(
+            "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e skos:altLabel ?alt . ?e tg:discoveredBy ?d } }").rows:
+        if str(e) in nodes:
+            nodes[str(e)].alts.add(str(alt))
+    for iri in list(nodes):
+        if kb.get(iri) is not None or kb.resolve(iri) != iri:
+            del nodes[iri]  # known (or curated) entities are the knowledge base's business
+    for entity in kb.entities.values():
+        if entity.type in _TYPES and kb.resolve(entity.iri) == entity.iri:
+            node = Node(entity.iri, Counter({entity.label: 1}), Counter({entity.type: 1}), set(entity.alt_labels),
+                        in_kb=True)
+            nodes[entity.iri] = node
+    return nodes
+
+
+class _Components:
+    """Union-find over node IRIs; a knowledge-base node is always its component's representative."""
+
+    def __init__(self, nodes: dict[str, Node], apart: set[frozenset[str]]) -> None:
+        self.parent: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        self.nodes = nodes
+        self.apart = apart
+
+    def find(self, iri: str) -> str:
+        root = iri
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(iri, iri) != root:
+            self.parent[iri], iri = root, self.parent[iri]
+        return root
+
+    def union(self, merged: str, into: str) -> bool:
+        a, b = self.find(merged), self.find(into)
+        if a == b:
+            return False
+        if self.nodes[a].in_kb and self.nodes[b].in_kb:
+            return False
+        group_a, group_b = self.members.get(a, {a}), self.members.get(b, {b})
+        if self.apart and any(frozenset((x, y)) in self.apart for x in group_a for y in group_b):
+            return False
+        if self.nodes[a].in_kb:
+            a, b = b, a
+            group_a, group_b = group_b, group_a
+        self.parent[a] = b
+        self.members[b] = group_a | group_b
+        self.members.pop(a, None)
+        return True
+
+
+class Candidate(NamedTuple):
+    """A name candidate stored in an article graph (tg:NameCandidate)."""
+
+    graph: str
+    iri: str
+    label: str
+    ner: str
+
+
+def read_candidates(store) -> list[Candidate]:
+    """The name candidates of the article graphs."""
+    rows = store.query("SELECT ?g ?c ?l ?n WHERE { GRAPH ?g { ?c a tg:NameCandidate ; rdfs:label ?l ; "
+                       "tg:nerLabel ?n } }").rows
+    return [Candidate(str(g), str(c), str(label), str(n)) for g, c, label, n in rows]
+
+
+def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language: str = "de",
+         scope: set[str] | None = None, candidates: Iterable[Candidate] = ()) -> Plan:
+    """The merges the rules find among ``nodes``; ``apart``: pairs an editor split (never merged);
+    ``scope``: only merges that touch these IRIs (ingest: the entities of the articles just written)."""
+    comps = _Components(nodes, {frozenset(p) for p in apart})
+    edges: list[tuple[str, str, str, str]] = []  # merged, into, rule, evidence
+
+    def link(merged: str, into: str, rule: str, evidence: str) -> None:
+        if comps.union(merged, into):
+            edges.append((merged, into, rule, evidence))
+
+    # same key (blocking on the key itself); the node with most mentions (or the KB's) is kept
+    by_key: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes.values():
+        keys = {resolution_key(node.label, language)} | (
+            {resolution_key(label, language) for label in node.labels} if not node.in_kb else set())
+        if node.in_kb:
+            keys |= {resolution_key(alt, language) for alt in node.alts if len(alt) > 3}
+        for key in keys:
+            if key:
+                by_key[key].append(node)
+    for key, group in by_key.items():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda n: (not n.in_kb, -sum(n.types.values()), len(n.iri), n.iri))
+        keep = group[0]
+        for other in group[1:]:
+            if other.in_kb:
+                continue
+            rule = "type-vote" if other.type != keep.type else "same-key"
+            link(other.iri, keep.iri, rule, f"{other.label!r} and {keep.label!r} have one key {key!r}")
+    keys = {resolution_key(n.label, language): n for n in nodes.values()}
+    # genitive: "Acmes" -> "Acme"
+    for node in nodes.values():
+        base = genitive_key(node.label, language) if not node.in_kb else None
+        if base and base != resolution_key(node.label, language) and base in keys:
+            target = keys[base]
+            link(node.iri, target.iri, "genitive", f"{node.label!r} is the genitive of {target.label!r}")
+    # acronym: a name defined as the acronym of exactly one node elsewhere
+    by_alt: dict[str, set[str]] = defaultdict(set)
+    for node in nodes.values():
+        for alt in node.alts:
+            by_alt[alt].add(comps.find(node.iri))
+    for node in nodes.values():
+        owners = {o for o in by_alt.get(node.label, ()) if o != comps.find(node.iri)}
+        if not node.in_kb and len(owners) == 1:
+            target = nodes[owners.pop()]
+            link(node.iri, target.iri, "acronym", f"{node.label!r} is defined as the acronym of {target.label!r}")
+    # short names: a lone surname / first word(s) of exactly one longer name (blocking on that word)
+    by_last: dict[str, set[str]] = defaultdict(set)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for node in nodes.values():
+        for label in {node.label, *(node.alts if node.in_kb else ())}:
+            words = label.split()
+            if len(words) < 2:
+                continue
+            if node.type == EntityType.PERSON:
+                by_last[words[-1]].add(node.iri)
+                base = words[-1][:-1] if words[-1].endswith("s") and len(words[-1]) > 4 else None
+                if base:  # "Angela Merkels" (a genitive kept as the name) also answers to "Merkel"
+                    by_last[base].add(node.iri)
+            else:
+                by_first[words[0]].add(node.iri)
+    for node in nodes.values():
+        words = node.label.split()
+        if node.in_kb or len(words) != 1:
+            continue
+        index = by_last if node.type == EntityType.PERSON else by_first
+        owners = {comps.find(i) for i in _lookup(index, words[0])} - {comps.find(node.iri)}
+        if node.type != EntityType.PERSON:
+            owners = {o for o in owners if nodes[o].type == node.type}
+        if len(owners) == 1:
+            target = nodes[owners.pop()]
+            part = "surname" if node.type == EntityType.PERSON else "short name"
+            link(node.iri, target.iri, "short-name",
+                 f"{node.label!r} is the {part} of {target.label!r} and of no other node")
+    result = _to_plan(nodes, comps, edges, scope)
+    # name candidates ("Ramirez" once in an article): the node of the same key, else the one it abbreviates
+    for c in candidates:
+        etype = _TYPE_OF_LABEL.get(c.ner)
+        target = keys.get(resolution_key(c.label, language))
+        rule, evidence = "same-key", f"candidate {c.label!r} has the key of {target.label!r}" if target else ""
+        if target is None and etype is not None and len(c.label.split()) == 1:
+            index = by_last if etype == EntityType.PERSON else by_first
+            owners = {comps.find(i) for i in _lookup(index, c.label)}
+            if etype != EntityType.PERSON:
+                owners = {o for o in owners if nodes[o].type == etype}
+            if len(owners) == 1:
+                target = nodes[owners.pop()]
+                rule, evidence = "short-name", f"candidate {c.label!r} abbreviates {target.label!r} and no other node"
+        if target is None:
+            continue
+        root = comps.find(target.iri)
+        if scope is not None and not (comps.members.get(root, {root}) & scope) and c.graph not in scope:
+            continue
+        result.promotions[c.iri] = (c.graph, root, rule, evidence)
+        if root not in result.survivors:
+            keep = nodes[root]
+            result.survivors[root] = Entity(root, keep.type, keep.label, in_kb=keep.in_kb)
+    return result
+
+
+def _lookup(index: dict[str, set[str]], word: str) -> set[str]:
+    """The index entries of a word, else of its genitive base ("Putins" -> "Putin")."""
+    found = index.get(word)
+    if not found and word.endswith("s") and len(word) > 4:
+        found = index.get(word[:-1])
+    return set(found or ())
+
+
+def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] | None) -> Plan:
+    result = Plan()
+    for merged, _into, rule, evidence in edges:
+        root = comps.find(merged)
+        group = comps.members.get(root, {root})
+        if scope is not None and not (group & scope):
+            continue
+        node = nodes[merged]
+        result.merges.append(Merge(merged, root, rule, evidence, node.label, node.type))
+        if root not in result.survivors:
+            keep = nodes[root]
+            votes: Counter = Counter()
+            for iri in group:
+                votes.update(nodes[iri].types)
+            etype = keep.type if keep.in_kb or not votes else votes.most_common(1)[0][0]
+            result.survivors[root] = Entity(root, etype, keep.label, in_kb=keep.in_kb)
+    return result
+
+
+def promoted_triples(triples: list[tuple], promotions: dict[str, tuple[str, str, str, str]]) -> list[tuple]:
+    """The graph with each promoted name candidate turned into a mention of its entity (method ``rule``)."""
+    promote = {URIRef(c): URIRef(p[1]) for c, p in promotions.items()}
+    if not promote or not any(s in promote for s, _p, _o in triples):
+        return triples
+    facts: dict[URIRef, dict] = defaultdict(dict)
+    out = []
+    article = None
+    for s, p, o in triples:
+        if p == TG.hasCandidate and o in promote:
+            article = s
+            continue
+        if s in promote:
+            facts[s][p] = o
+            continue
+        out.append((s, p, o))
+    for cand, f in facts.items():
+        start, end = int(f[TG.startOffset]), int(f[TG.endOffset])
+        target = promote[cand]
+        node = mention_iri(article_id_from_iri(str(article)), start, end)
+        out += [(article, TG.hasMention, node), (article, TG.mentions, target), (node, RDF.type, TG.Mention),
+                (node, TG.inArticle, article), (node, TG.refersTo, target), (node, TG.surfaceForm, f[RDFS.label]),
+                (node, TG.startOffset, f[TG.startOffset]), (node, TG.endOffset, f[TG.endOffset]),
+                (node, TG.nerLabel, f[TG.nerLabel]), (node, TG.confidence, Literal("0.7000", datatype=XSD.decimal)),
+                (node, TG.method, Literal("rule")), (node, TG.sentenceIndex, f[TG.sentenceIndex])]
+    return out
+
+
+def rewritten_graph(triples: Iterable[tuple], redirects: dict[str, str], survivors: dict[str, Entity],
+                    labels: dict[str, str], promotions: dict | None = None) -> list[tuple]:
+    """An article graph with merged nodes replaced by the kept ones (their old names become
+    ``skos:altLabel``), promoted candidates made mentions, and the kept nodes described with their
+    voted type and label."""
+    triples = promoted_triples(list(triples), promotions or {})
+    replaced = {URIRef(k): URIRef(v) for k, v in redirects.items()}
+    kept = {URIRef(k): v for k, v in survivors.items()}
+    out: dict[tuple, None] = {}
+    present: set[URIRef] = set()
+    for s, p, o in triples:
+        if s in replaced:
+            if p in (SKOS.prefLabel, SKOS.altLabel) and not kept[replaced[s]].in_kb:
+                out[(replaced[s], SKOS.altLabel, o)] = None
+            if p in _DESCRIPTION:
+                continue
+            s = replaced[s]
+        o = replaced.get(o, o) if isinstance(o, URIRef) else o
+        if s in kept and p in (RDF.type, SKOS.prefLabel, RDFS.label):
+            continue  # written below
+        out[(s, p, o)] = None
+        if p == TG.refersTo and o in kept:
+            present.add(o)
+    refers = {s: o for s, p, o in out if p == TG.refersTo}
+    result = []
+    for s, p, o in out:
+        if p == TG.nerLabel and refers.get(s) in kept:
+            o = Literal(kept[refers[s]].type.ner_label)
+        result.append((s, p, o))
+    for iri in present:
+        entity = kept[iri]
+        if entity.in_kb:
+            continue
+        label = Literal(labels.get(str(iri), entity.label))
+        result += [(iri, RDF.type, TG[entity.type.value]), (iri, SKOS.prefLabel, label), (iri, RDFS.label, label)]
+        if (iri, TG.discoveredBy, Literal("model")) not in out:
+            result.append((iri, TG.discoveredBy, Literal("model")))
+    return list(dict.fromkeys(result))
+
+
+def provenance_triples(merge: Merge, moved: Iterable[str], when: str) -> list[tuple]:
+    """The record of one merge (rule, evidence, moved mentions) and the merged IRI's owl:sameAs."""
+    node = resolution_merge_iri(merge.merged, merge.into)
+    out = [(node, RDF.type, TG.ResolutionMerge), (node, RDF.type, PROV.Activity),
+           (node, PROV.used, URIRef(merge.merged)), (node, TG.mergedInto, URIRef(merge.into)),
+           (node, TG.resolutionRule, Literal(merge.rule)), (node, TG.evidence, Literal(merge.evidence)),
+           (node, TG.mergedLabel, Literal(merge.label)), (node, TG.mergedType, TG[merge.type.value]),
+           (node, PROV.endedAtTime, Literal(when, datatype=XSD.dateTime)),
+           (URIRef(merge.merged), OWL.sameAs, URIRef(merge.into))]
+    out += [(node, TG.movedMention, URIRef(m)) for m in moved]
+    return out
+
+
+@dataclass
+class ResolveReport:
+    """What a resolution pass did (or would do, with ``dry_run``)."""
+
+    merges: list[Merge] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)
+    nodes: int = 0
+    promoted: int = 0
+
+    def lines(self) -> list[str]:
+        out = [f"{m.rule:10} {m.merged} -> {m.into}  ({m.evidence})" for m in self.merges]
+        out.append(f"resolution: {self.nodes} nodes, {len(self.merges)} merge(s), {self.promoted} name candidate(s) "
+                   f"made mentions, "
+                   f"{len(self.rewritten)} article(s) rewritten")
+        return out
+
+
+def split_pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Pairs an editor split with ``topicgraph curate split`` (never merged again), from the curation record."""
+    if kb.provenance is None:
+        return []
+    pairs = []
+    for change in kb.provenance.subjects(TG.curationAction, Literal("split")):
+        used = sorted(str(o) for o in kb.provenance.objects(change, PROV.used))
+        if len(used) == 2:
+            pairs.append((used[0], used[1]))
+    return pairs
+
+
+def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[str] | None = None,
+                  language: str = "de") -> ResolveReport:
+    """The archive-wide pass: plan the merges and rewrite each affected article in one transaction
+    (graph and derived statistics together, as ``curate apply`` does); record every merge."""
+    from urllib.parse import unquote
+
+
+    nodes = read_nodes(store, kb)
+    result = plan(nodes, split_pairs(kb), language=language, scope=scope, candidates=read_candidates(store))
+    report = ResolveReport(merges=result.merges, nodes=len(nodes), promoted=len(result.promotions))
+    if dry_run or not (result.merges or result.promotions):
+        return report
+    redirects = result.redirects()
+    # the articles of the merged nodes, of kept nodes whose type the vote changed, of promoted candidates
+    retyped = [iri for iri, e in result.survivors.items() if not e.in_kb and set(nodes[iri].types) != {e.type}]
+    graphs = sorted(_graphs_mentioning(store, [*redirects, *retyped]) | {p[0] for p in result.promotions.values()})
+    moved: dict[str, list[str]] = defaultdict(list)
+    prefix = str(GRAPH["article/"])
+    for graph in graphs:
+        if not graph.startswith(prefix):
+            continue
+        triples = [tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows]
+        for s, p, o in triples:
+            if p == TG.refersTo and str(o) in redirects:
+                moved[str(o)].append(str(s))
+        rewritten = rewritten_graph(triples, redirects, result.survivors, {}, result.promotions)
+        if set(rewritten) == set(triples):
+            continue
+        article_id = unquote(graph[len(prefix):])
+        entities = [e for e in result.survivors.values() if e.in_kb and kb.get(e.iri) is not None]
+        store.replace_graph(URIRef(graph), rewritten,
+                            also=rewrite_update(store, article_id, rewritten, [kb.get(e.iri) for e in entities]))
+        report.rewritten.append(article_id)
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    record = [t for m in result.merges for t in provenance_triples(m, moved.get(m.merged, ()), when)]
+    add_to_graph(store, RESOLUTION_GRAPH, record)
+    return report
+
+
+def _graphs_mentioning(store, iris: list[str]) -> set[str]:
+    if not iris:
+        return set()
+    out: set[str] = set()
+    for n in range(0, len(iris), 500):
+        values = " ".join(f"<{i}>" for i in iris[n:n + 500])
+        rows = store.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?e {{ {values} }} GRAPH ?g {{ ?m tg:refersTo ?e }} }}").rows
+        out.update(str(g) for (g,) in rows)
+    return out
+
+
+def add_to_graph(store, graph: URIRef, triples: list[tuple]) -> None:
+    """Add triples to a named graph (kept: what is there already)."""
+    if not triples:
+        return
+    existing = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+    store.replace_graph(graph, list(dict.fromkeys([*map(tuple, existing), *triples])))

@@ -1,0 +1,145 @@
+"""Issue 17, in the article: span clean-up, acronyms, short names (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Span
+
+from topicgraph.model import Entity, EntityType, Mention, Method, NameCandidate
+from topicgraph.nlp.resolve.acronyms import acronym_pairs, acronym_pairs_in_text
+from topicgraph.nlp.resolve.article import resolve_article
+from topicgraph.nlp.resolve.spans import clean_spans
+
+
+def doc_with(text: str, ents: list[tuple[str, str]], language: str = "de"):
+    """A blank-pipeline doc with the given (surface, label) entity spans, first occurrences."""
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label, alignment_mode="expand"))
+    doc.ents = spans
+    return doc
+
+
+def cleaned(text: str, ents: list[tuple[str, str]], language: str = "de") -> list[tuple[str, str]]:
+    return [(s.text, s.label_) for s in clean_spans(doc_with(text, ents, language))]
+
+
+def test_leading_role_words_go():
+    text = "Golfprofi Carla Ramirez siegt. Konzernchef Peter Brandt lobt sie. Admiral Joan Pierce auch."
+    got = cleaned(text, [("Golfprofi Carla Ramirez", "PER"), ("Konzernchef Peter Brandt", "PER"),
+                         ("Admiral Joan Pierce", "PER")])
+    assert got == [("Carla Ramirez", "PER"), ("Peter Brandt", "PER"), ("Joan Pierce", "PER")]
+
+
+def test_role_compound_before_an_organisation_goes_but_not_a_name_word():
+    text = "Branchenprimus Nordwerk wächst. General Motors auch."
+    got = cleaned(text, [("Branchenprimus Nordwerk", "ORG"), ("General Motors", "ORG")])
+    assert got == [("Nordwerk", "ORG"), ("General Motors", "ORG")]
+
+
+def test_trailing_common_and_lower_case_words_go():
+    text = "Carla Ramirez gewann. Ramirez Wohnsitz liegt am Meer. Die IEA derweil rechnet."
+    got = cleaned(text, [("Carla Ramirez", "PER"), ("Ramirez Wohnsitz", "PER"), ("IEA derweil", "ORG")])
+    assert got == [("Carla Ramirez", "PER"), ("Ramirez", "PER"), ("IEA", "ORG")]
+
+
+def test_a_surname_that_is_a_common_word_stays_without_evidence():
+    assert cleaned("Sebastian Kurz spricht.", [("Sebastian Kurz", "PER")]) == [("Sebastian Kurz", "PER")]
+
+
+def test_genitive_name_before_a_common_noun():
+    assert cleaned("Vor Floridas Küste kreuzt ein Schiff.", [("Floridas Küste", "LOC")]) == [("Floridas", "LOC")]
+
+
+def test_dateline_headline_and_parenthesised_code_boundaries():
+    text = "Houston (dpa) - Es regnet.\nStreik bei Nordwerk\nHamburg Die Arbeiter sprachen mit Jana Mikl-Berger (ÖVP) heute."
+    got = cleaned(text, [("Houston (dpa)", "LOC"), ("Nordwerk\nHamburg", "ORG"),
+                         ("Jana Mikl-Berger (ÖVP)", "PER")])
+    assert ("Houston", "LOC") in got
+    assert ("Nordwerk", "ORG") in got and ("Hamburg", "ORG") in got
+    assert ("Jana Mikl-Berger", "PER") in got and ("ÖVP", "ORG") in got
+
+
+def test_schwartz_hearst_pairs_german_inflected_and_english():
+    pairs = acronym_pairs_in_text("Laut der Internationalen Gezeitenagentur (IGA) steigt der Bedarf.")
+    assert [(p.short, p.long) for p in pairs] == [("IGA", "Internationalen Gezeitenagentur")]
+    pairs = acronym_pairs_in_text("Shares of Acme Chemical Corp (ACM) rose.")
+    assert [(p.short, p.long) for p in pairs] == [("ACM", "Acme Chemical Corp")]
+    assert acronym_pairs_in_text("Sie traf Jana Berger (CDU) gestern.") == []
+
+
+def _mention(text: str, body: str, iri: str, etype: EntityType, nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = body.index(text, start + 1)
+    return Mention(text, start, start + len(text), etype.ner_label, iri, 0.7, Method.MODEL)
+
+
+def test_acronym_after_its_long_form_is_one_node_with_every_occurrence():
+    body = "Die Nordische Gezeitenagentur (NGA) warnt. Die NGA rechnet mit Engpässen. Auch die NGA zögert."
+    doc = doc_with(body, [])
+    long_form = Entity("ent:nordische-gezeitenagentur", EntityType.ORGANIZATION, "Nordische Gezeitenagentur")
+    acronym = Entity("ent:nga", EntityType.ORGANIZATION, "NGA")
+    mentions = [_mention("Nordische Gezeitenagentur", body, long_form.iri, EntityType.ORGANIZATION),
+                _mention("NGA", body, acronym.iri, EntityType.ORGANIZATION, 1)]
+    out, entities, _ = resolve_article(doc, mentions, {long_form.iri: long_form, acronym.iri: acronym}, [])
+    assert {m.entity_iri for m in out} == {long_form.iri}
+    assert len([m for m in out if m.text == "NGA"]) == 3
+    assert "NGA" in entities[long_form.iri].alt_labels  # what the archive-wide pass links a lone "NGA" by
+
+
+def test_short_names_go_to_the_earlier_full_name_persons_and_organisations():
+    body = "Carla Ramirez siegt für Acme Chemical Corp. Ramirez dankte Acme. Später lobte Acme sie."
+    doc = doc_with(body, [])
+    carla = Entity("ent:carla-ramirez", EntityType.PERSON, "Carla Ramirez")
+    acme = Entity("ent:acme-chemical-corp", EntityType.ORGANIZATION, "Acme Chemical Corp")
+    short = Entity("ent:acme", EntityType.ORGANIZATION, "Acme")
+    mentions = [_mention("Carla Ramirez", body, carla.iri, EntityType.PERSON),
+                _mention("Acme Chemical Corp", body, acme.iri, EntityType.ORGANIZATION),
+                _mention("Acme", body, short.iri, EntityType.ORGANIZATION, 1)]
+    candidates = [NameCandidate("Ramirez", body.index("Ramirez dankte"), body.index("Ramirez dankte") + 7, "PER", "once")]
+    out, entities, kept = resolve_article(doc, mentions, {e.iri: e for e in (carla, acme, short)}, candidates)
+    by_text = {(m.text, m.start): m.entity_iri for m in out}
+    assert kept == []
+    assert by_text[("Ramirez", body.index("Ramirez dankte"))] == carla.iri
+    assert [m.entity_iri for m in out if m.text == "Acme"] == [acme.iri, acme.iri]
+    assert set(entities) == {carla.iri, acme.iri}
+
+
+def test_two_competing_full_names_leave_the_short_name_alone():
+    body = "Carla Ramirez und Luis Ramirez spielen. Ramirez gewann."
+    doc = doc_with(body, [])
+    a = Entity("ent:carla-ramirez", EntityType.PERSON, "Carla Ramirez")
+    b = Entity("ent:luis-ramirez", EntityType.PERSON, "Luis Ramirez")
+    lone = Entity("ent:ramirez", EntityType.PERSON, "Ramirez")
+    mentions = [_mention("Carla Ramirez", body, a.iri, EntityType.PERSON),
+                _mention("Luis Ramirez", body, b.iri, EntityType.PERSON),
+                _mention("Ramirez", body, lone.iri, EntityType.PERSON, 2)]
+    out, _, _ = resolve_article(doc, mentions, {e.iri: e for e in (a, b, lone)}, [])
+    assert out[-1].entity_iri == lone.iri
+
+
+def test_the_german_pipeline_cleans_a_role_word_and_links_the_surname(extractor):
+    from topicgraph.model import Article
+
+    body = "Golfprofi Carla Ramirez gewann in Houston. Später dankte Ramirez ihrem Trainer."
+    extraction = extractor.extract(Article(id="t", title="T", body=body))
+    texts = {m.text: m.entity_iri for m in extraction.mentions}
+    assert "Golfprofi Carla Ramirez" not in texts
+    if "Carla Ramirez" in texts:  # the shipped NER finds the name
+        assert texts["Ramirez"] == texts["Carla Ramirez"]
+
+
+def test_a_country_code_does_not_absorb_the_organisations_named_after_it(extractor):
+    from topicgraph.model import Article
+
+    body = "Die US-Küstenwache sucht vor der Küste. Die US-Regierung schweigt. In den US-Bundesstaaten regnet es."
+    mentions = extractor.extract(Article(id="t", title="T", body=body)).mentions
+    by_text = {m.text: (m.entity_iri, m.label) for m in mentions}
+    assert by_text["US-Küstenwache"][1] == "ORG" and by_text["US-Regierung"][1] == "ORG"
+    assert by_text["US-Küstenwache"][0] != by_text["US-Regierung"][0]
+    assert by_text["US"] == ("https://w3id.org/topicgraph/entity/united-states", "LOC")  # "US-Bundesstaaten"
