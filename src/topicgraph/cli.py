@@ -223,6 +223,7 @@ def article(ctx, article_id, lang) -> None:
     """Show an article's metadata, its entities and the names kept as candidates."""
     from .display_language import reader_language, relabel
     from .query import article_candidates, describe_article, format_result
+    from .store.entities import resolution_merges
 
     store = _store(ctx)
     meta, ents = describe_article(store, article_id)
@@ -232,9 +233,7 @@ def article(ctx, article_id, lang) -> None:
             click.echo(f"{key:11} {value}")
     click.echo("")
     click.echo(format_result(ents))
-    from .resolve.explain import merges
-
-    resolved = merges(store, article_id)
+    resolved = resolution_merges(store, article_id)
     if resolved.rows:
         click.echo("\nresolved (entity resolution merged these names; undo with `topicgraph curate split NAME`):")
         click.echo(format_result(resolved))
