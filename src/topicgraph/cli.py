@@ -13,7 +13,7 @@ from . import __version__
 
 ERRORS_SHOWN_AS_ONE_LINE = (
     "StoreError", "StoreLocked", "QueryError", "CorpusError", "ExportError", "UnknownArticle", "SourceError",
-    "OSError", "ValueError", "CurationError", "GoldError",
+    "OSError", "ValueError", "CurationError", "GoldError", "VocabError",
 )
 
 
@@ -470,6 +470,104 @@ def curate_apply(ctx, model) -> None:
     report = apply_to_store(_store(ctx), _curation_target(ctx), model=model)
     click.echo(f"curation: {report.changes} change(s) applied; {report.reextracted} article(s) re-extracted, "
                f"{report.rewritten} rewritten in place")
+
+
+@main.group()
+def vocab() -> None:
+    """Vocabularies of the knowledge base: SKOS thesauri and CSV entity lists (recorded in <store>/vocabularies.toml)."""
+
+
+_wait = click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+                     help="If another process is writing the store, wait this long for it.")
+
+
+@vocab.command("add")
+@click.argument("source", metavar="FILE")
+@click.option("--name", default=None, help="Name of the vocabulary (default: the file name without extension).")
+@click.option("--by", default=None, help="Who adds it (default: the user name).")
+@_wait
+@click.pass_context
+def vocab_add(ctx, source, name, by, wait) -> None:
+    """Add or update a vocabulary: SKOS (Turtle, RDF/XML, JSON-LD, N-Triples) or a CSV entity list
+    (label,type,aliases,sameAs,description,language); the name of a shipped one turns it back on."""
+    from .locking import store_write_lock
+    from .vocab.registry import add_vocabulary
+    from .vocab.storage import sync_store
+
+    directory = _curation_target(ctx)
+    ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab add"))
+    result = add_vocabulary(directory, source, name=name, by=by)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    sync_store(_store(ctx), directory)
+    r = result.record
+    click.echo(f"{result.status}: {r.name} ({r.kind}, {r.concepts} concepts, {r.labels} labels) "
+               f"in graph <{r.graph_iri}>; run `topicgraph vocab apply` to re-link the stored articles")
+
+
+@vocab.command("list")
+@click.pass_context
+def vocab_list(ctx) -> None:
+    """The store's vocabularies (shipped ones included), on or off."""
+    from .vocab.registry import read_manifest
+
+    for r in read_manifest(_curation_target(ctx)):
+        state = "on " if r.enabled else "off"
+        who = f"{r.added} {r.by}".strip()
+        click.echo(f"{state} {r.name:16} {r.kind:8} {r.concepts:7} concepts {r.labels:7} labels  {r.hash[:12]}  "
+                   f"{r.source}" + (f"  ({who})" if who else ""))
+
+
+@vocab.command("remove")
+@click.argument("name")
+@_wait
+@click.pass_context
+def vocab_remove(ctx, name, wait) -> None:
+    """Take a vocabulary out of the knowledge base (a shipped one is turned off; `vocab add NAME` turns it on)."""
+    from .locking import store_write_lock
+    from .vocab.registry import remove_vocabulary
+    from .vocab.storage import sync_store
+
+    directory = _curation_target(ctx)
+    ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab remove"))
+    record = remove_vocabulary(directory, name)
+    sync_store(_store(ctx), directory)
+    click.echo(f"removed: {record.name}; run `topicgraph vocab apply` to remove its tags from the stored articles")
+
+
+@vocab.command("check")
+@click.argument("name")
+@click.option("--max-shown", default=50, show_default=True, help="Print at most this many findings.")
+@click.pass_context
+def vocab_check(ctx, name, max_shown) -> None:
+    """Report concepts without prefLabel, duplicate prefLabels, broader cycles, labels colliding with another
+    vocabulary or with frequent common words; exit 1 if there are findings."""
+    from .vocab.check import check_vocabulary
+
+    findings = check_vocabulary(_curation_target(ctx), name)
+    click.echo(f"{name}: {len(findings)} finding(s)")
+    for finding in findings[:max_shown]:
+        click.echo(f"  {finding}")
+    if len(findings) > max_shown:
+        click.echo(f"  ... and {len(findings) - max_shown} more")
+    if findings:
+        ctx.exit(1)
+
+
+@vocab.command("apply")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline used to re-extract.")
+@_wait
+@click.pass_context
+def vocab_apply(ctx, model, wait) -> None:
+    """Re-link the stored articles with the current vocabularies (and curation), one transaction per article."""
+    from .locking import store_write_lock
+    from .vocab.apply import apply_vocabularies
+
+    directory = _curation_target(ctx)
+    ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab apply"))
+    report = apply_vocabularies(_store(ctx), directory, model=model)
+    click.echo(f"vocabularies applied: {report.reextracted} article(s) re-extracted, {report.rewritten} rewritten in "
+               f"place ({report.dropped} entries of removed vocabularies dropped)")
 
 
 @main.command()

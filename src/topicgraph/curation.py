@@ -155,7 +155,7 @@ def _ensure_entity(graph: Graph, iri: URIRef, change: Change) -> None:
 
 def _entity_types(graph: Graph, iri: URIRef) -> list[URIRef]:
     return [t for t in graph.objects(iri, RDF.type)
-            if t in {TG.Organization, TG.Person, TG.Place, TG.Technology, TG.Entity}]
+            if t in {TG.Organization, TG.Person, TG.Place, TG.Technology, TG.Topic, TG.Entity}]
 
 
 def apply_changes(base: Graph, changes: list[Change]) -> tuple[Graph, dict[str, str], set[str], Graph]:
@@ -241,13 +241,16 @@ def change_provenance(number: int, change: Change):
 
 
 def curated_kb(store_dir: Path | None, base: KnowledgeBase | None = None) -> KnowledgeBase:
-    """The shipped knowledge base plus the store's curation (the shipped one if there is none)."""
-    base = base or default_kb()
+    """The store's vocabularies (vocab/; the shipped ones if it has none) plus its curation."""
+    if base is None:
+        from .vocab.registry import store_kb
+
+        base = store_kb(store_dir)
     changes = read_changes(curation_path(store_dir)) if store_dir is not None else []
     if not changes:
         return base
     graph, redirects, rejected, prov = apply_changes(base.graph, changes)
-    return KnowledgeBase.from_graph(graph, redirects, rejected, prov)
+    return KnowledgeBase.from_graph(graph, redirects, rejected, prov, base.vocabularies)
 
 
 def new_concept_iri(label: str, type_name: str = "") -> str:
@@ -267,7 +270,7 @@ def entity_facts(store, iri: str, kb: KnowledgeBase) -> tuple[str, str]:
         return entity.label, entity.type.value
     result = store.query(
         f"SELECT ?label ?type WHERE {{ <{iri}> a ?type . OPTIONAL {{ <{iri}> skos:prefLabel ?label }} "
-        f"FILTER(?type IN (tg:Organization, tg:Person, tg:Place, tg:Technology)) }} LIMIT 1")
+        f"FILTER(?type IN (tg:Organization, tg:Person, tg:Place, tg:Technology, tg:Topic)) }} LIMIT 1")
     if not result.rows:
         raise CurationError(f"{iri}: no such entity in the knowledge base or the store")
     label, etype = result.rows[0]
@@ -366,9 +369,9 @@ def apply_to_store(store, store_dir: Path | None, model: str | None = None) -> A
         result = ingest(readable, store, extractor=Extractor(kb, model=model), kb=kb, force=True)
         report.reextracted = len(result.written)
     else:
-        from .store import load_kb_graph
+        from .vocab.storage import write_kb_graphs
 
-        load_kb_graph(store, kb.graph)
+        write_kb_graphs(store, kb)
         write_curation_graph(store, kb)
     rewritten = rewrite_store(store, kb, stale)
     if rewritten:

@@ -13,10 +13,11 @@ from .derived import DerivedTotals, article_update, check_layout
 from .graph import article_graph
 from .kb import KnowledgeBase, default_kb
 from .model import Article, Extraction, SourceProblem
-from .namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH
+from .namespaces import CURATION_GRAPH, DERIVED_GRAPH
 from .nlp import Extractor
 from .sources import read_articles
-from .store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, load_kb_graph, ox_quad
+from .store import OXIGRAPH_DIR, OxigraphStore, Store, StoreError, ox_quad
+from .vocab.storage import kb_quads, write_kb_graphs
 
 ProgressCallback = Callable[[str], None]
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
@@ -88,7 +89,7 @@ def ingest(
     extractor = extractor or Extractor(kb)
     report = IngestReport()
     check_layout(store)
-    load_kb_graph(store, kb.graph)
+    write_kb_graphs(store, kb)
     from .curation import stored_new_entities, write_curation_graph
 
     write_curation_graph(store, kb)
@@ -142,8 +143,8 @@ def bulk_ingest(
     totals = DerivedTotals()
 
     def quads() -> Iterator[ox.Quad]:
-        for s, p, o in kb.graph:
-            yield ox_quad(s, p, o, KB_GRAPH)
+        for s, p, o, g in kb_quads(kb):
+            yield ox_quad(s, p, o, g)
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
         per_call = extractor.articles_per_call(batch_size)

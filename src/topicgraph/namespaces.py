@@ -25,6 +25,8 @@ class TG(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Technology: URIRef
+    Topic: URIRef
+    Vocabulary: URIRef
     Mention: URIRef
     RelatedArticle: URIRef
     CandidateTerm: URIRef
@@ -47,6 +49,7 @@ class TG(DefinedNamespace):
     # article -> entity
     mentions: URIRef
     about: URIRef
+    topic: URIRef
     # mentions
     hasMention: URIRef
     inArticle: URIRef
@@ -96,6 +99,11 @@ class TG(DefinedNamespace):
     evidence: URIRef
     relation: URIRef
     pattern: URIRef
+    # vocabularies (vocab/)
+    vocabularyName: URIRef
+    vocabularyKind: URIRef
+    conceptCount: URIRef
+    labelCount: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -112,6 +120,8 @@ CURATION = Namespace(BASE + "curation/")
 #: Named graph of statistics derived from the article graphs (derived.py), kept up to date by ingest.
 DERIVED_GRAPH = GRAPH["derived"]
 STAT = Namespace(BASE + "stat/")
+#: Named graphs of the vocabularies (``vocab_graph_iri``): one per vocabulary, with its provenance.
+VOCAB_GRAPHS = Namespace(BASE + "graph/vocab/")
 #: Derived named graph that holds the stored related-article suggestions.
 RELATED_GRAPH = GRAPH["related"]
 
@@ -175,6 +185,11 @@ def candidate_iri(article_id: str, start: int, end: int) -> URIRef:
 def entity_iri(name: str) -> URIRef:
     """IRI minted for an entity that is not in the knowledge base."""
     return ENT[slugify(name)]
+
+
+def vocab_graph_iri(name: str) -> URIRef:
+    """IRI of the named graph that holds one vocabulary (and describes it: file, hash, time, who)."""
+    return VOCAB_GRAPHS[_segment(name)]
 
 
 def concept_iri(name: str) -> URIRef:

@@ -1,0 +1,97 @@
+"""The knowledge base in the store: the ontology (and curation additions) in ``tgg:kb``, each vocabulary in its
+own named graph ``tgg:vocab/<name>`` with its provenance (``tg:Vocabulary``: file, hash, time, who)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from ..kb import KnowledgeBase
+from ..namespaces import KB_GRAPH, TG, VOCAB_GRAPHS, agent_iri
+from .registry import VocabRecord
+
+Triple = tuple
+
+
+def partition(kb: KnowledgeBase) -> dict[URIRef, list[Triple]]:
+    """The knowledge base's triples by named graph: a triple of a vocabulary (still there after curation) goes
+    to that vocabulary's graph, every other one (ontology, curation additions) to ``tgg:kb``."""
+    graphs: dict[URIRef, list[Triple]] = {KB_GRAPH: []}
+    parts = [(URIRef(iri), graph) for iri, graph in kb.vocabularies.items()]
+    for iri, _ in parts:
+        graphs[iri] = []
+    for triple in kb.graph:
+        for iri, graph in parts:
+            if triple in graph:
+                graphs[iri].append(triple)
+                break
+        else:
+            graphs[KB_GRAPH].append(triple)
+    return graphs
+
+
+def provenance_triples(record: VocabRecord) -> Iterator[Triple]:
+    """Who added the vocabulary, when, from which file with which hash, and how big it is."""
+    node = record.graph_iri
+    yield node, RDF.type, TG.Vocabulary
+    yield node, RDF.type, PROV.Entity
+    yield node, TG.vocabularyName, Literal(record.name)
+    yield node, TG.vocabularyKind, Literal(record.kind)
+    yield node, DCTERMS.source, Literal(record.source)
+    yield node, TG.contentHash, Literal(record.hash)
+    if record.added:
+        yield node, PROV.generatedAtTime, Literal(record.added, datatype=XSD.dateTime)
+    if record.by:
+        agent = agent_iri(record.by)
+        yield node, PROV.wasAttributedTo, agent
+        yield agent, RDF.type, PROV.Agent
+        yield agent, RDFS.label, Literal(record.by)
+    if record.concepts:
+        yield node, TG.conceptCount, Literal(record.concepts, datatype=XSD.integer)
+    if record.labels:
+        yield node, TG.labelCount, Literal(record.labels, datatype=XSD.integer)
+
+
+def kb_quads(kb: KnowledgeBase) -> Iterator[tuple]:
+    """Every (s, p, o, graph) of the knowledge base as it goes into the store (for a bulk load)."""
+    for graph, triples in partition(kb).items():
+        for s, p, o in triples:
+            yield s, p, o, graph
+
+
+def stored_vocabulary_graphs(store) -> dict[URIRef, tuple[str | None, int]]:
+    """The vocabulary graphs in the store: graph IRI -> (content hash recorded, number of triples)."""
+    rows = store.query(
+        "SELECT ?g (SAMPLE(?h) AS ?hash) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), \"{VOCAB_GRAPHS}\")) "
+        "OPTIONAL { GRAPH ?g { ?g tg:contentHash ?h } } } GROUP BY ?g").rows
+    return {URIRef(str(g)): (str(h) if h is not None else None, int(n)) for g, h, n in rows}
+
+
+def write_kb_graphs(store, kb: KnowledgeBase) -> list[URIRef]:
+    """Write the knowledge base into the store: ``tgg:kb`` anew, each vocabulary graph when it changed (its
+    hash or size differs), and drop the graphs of vocabularies no longer used. Returns the graphs written."""
+    stored = stored_vocabulary_graphs(store)
+    written: list[URIRef] = []
+    for graph, triples in partition(kb).items():
+        if graph != KB_GRAPH:
+            digest = kb.vocabularies[str(graph)].value(graph, TG.contentHash)
+            if digest is not None and stored.get(graph) == (str(digest), len(triples)):
+                continue
+        store.replace_graph(graph, triples)
+        written.append(graph)
+    for graph in stored:
+        if str(graph) not in kb.vocabularies:
+            store.remove_graph(graph)
+            written.append(graph)
+    return written
+
+
+def sync_store(store, store_dir: Path | None) -> list[URIRef]:
+    """Bring the store's knowledge-base graphs in line with its vocabularies and curation (after add/remove)."""
+    from ..curation import curated_kb
+
+    return write_kb_graphs(store, curated_kb(store_dir))
