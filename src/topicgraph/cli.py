@@ -342,12 +342,12 @@ def _curation_target(ctx: click.Context):
 
 def _record(ctx: click.Context, action: str, value: str, by: str, why: str, **extra: str) -> None:
     from .curation import Change, add_change, curation_path, entity_facts, now
-    from .kb import default_kb
     from .query import resolve_entity
+    from .vocab.registry import store_kb
 
     directory = _curation_target(ctx)
     store = _store(ctx)
-    kb = default_kb()
+    kb = store_kb(directory)
     entity = str(resolve_entity(store, value)) if action != "accept" else value
     facts: dict[str, str] = {}
     if action in {"rename", "alias", "pin-type"} and kb.get(entity) is None:
@@ -723,6 +723,23 @@ def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest) 
                            with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True))
     except (BenchInputError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+
+
+@bench.command("vocab")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--concepts", default=20_000, show_default=True, help="Concepts of the generated thesaurus (4 labels each).")
+@click.option("--limit", default=200, show_default=True, help="Use the first N German articles of CORPUS.")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline (default: the shipped German model).")
+@click.option("--ingest/--no-ingest", "with_ingest", default=True, show_default=True, help="Also time a bulk ingest.")
+def bench_vocab_command(corpus, concepts, limit, model, with_ingest) -> None:
+    """A generated thesaurus as a vocabulary: vocab add time, words/s with and without it, memory
+    (CORPUS: 10kGNAD CSV or an article folder; default: the bundled sample)."""
+    from .vocab.bench import bench_vocab
+
+    report = bench_vocab(corpus, concepts=concepts, limit=limit, model=model, with_ingest=with_ingest,
+                         echo=lambda m: click.echo(m, err=True))
     for line in report.lines():
         click.echo(line)
 

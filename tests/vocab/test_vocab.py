@@ -229,3 +229,16 @@ def test_an_xss_shaped_label_is_escaped_in_the_explorer(store: Path, tmp_path: P
     nodes = {n["id"]: n for n in page_data_of(html)["nodes"]}
     assert nodes["https://example.org/xss/fernwaerme"]["label"] == label  # survives as text
     assert nodes["https://example.org/xss/fernwaerme"]["group"] == "Topic"
+
+
+def test_linking_prefers_the_stores_own_vocabulary_over_the_shipped_one(tmp_path: Path) -> None:
+    path, corpus = tmp_path / "store", tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "labs.csv").write_text("label,type,aliases\nRedwood Labs,Organization,Redwood\n", encoding="utf-8")
+    (corpus / "redwood.md").write_text("---\ntitle: Neues aus dem Labor\n---\nRedwood eröffnet ein Labor in Graz.\n",
+                                       encoding="utf-8")
+    run(path, "ingest", str(corpus), "--model", "none")
+    assert {e for _, e, s in mentions(path) if s == "Redwood"} == {"https://w3id.org/topicgraph/entity/redwood-materials"}
+    run(path, "vocab", "add", str(tmp_path / "labs.csv"))
+    run(path, "vocab", "apply", "--model", "none")
+    assert {e for _, e, s in mentions(path) if s == "Redwood"} == {str(entity_iri("Redwood Labs"))}

@@ -292,7 +292,8 @@ def store_kb(store_dir: Path | None) -> KnowledgeBase:
 
     if store_dir is None or not manifest_path(store_dir).exists():
         return default_kb()
-    records = tuple(r for r in read_manifest(store_dir) if r.enabled)
+    # the store's own vocabularies first: where labels are the same, the gazetteer and linker prefer the first
+    records = tuple(sorted((r for r in read_manifest(store_dir) if r.enabled), key=lambda r: r.shipped))
     return _store_kb(str(Path(store_dir).resolve()), records)
 
 
