@@ -198,11 +198,14 @@ def article(ctx, article_id) -> None:
 @click.pass_context
 def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
     """Suggest related articles, each with the shared entities (and terms) that made it."""
-    from .related import parse_since, store_suggestions, suggest_related
+    from .curation import curated_kb
+    from .related import RelatedIndex, parse_since, store_suggestions, suggest_related
+    from .store import store_directory
 
     store = _store(ctx)
+    index = RelatedIndex.from_store(store, curated_kb(store_directory(ctx.obj["store_spec"])))
     suggestions = suggest_related(store, article_id, k=k, method=method, since=parse_since(since),
-                                  same_language=same_language)
+                                  same_language=same_language, index=index)
     if store_results:
         store_suggestions(store, {article_id: suggestions}, method)
     if fmt == "json":

@@ -242,3 +242,13 @@ def test_linking_prefers_the_stores_own_vocabulary_over_the_shipped_one(tmp_path
     run(path, "vocab", "add", str(tmp_path / "labs.csv"))
     run(path, "vocab", "apply", "--model", "none")
     assert {e for _, e, s in mentions(path) if s == "Redwood"} == {str(entity_iri("Redwood Labs"))}
+
+
+def test_related_articles_count_topics_through_their_broader_concepts(store: Path) -> None:
+    import json
+
+    result = run(store, "related", "mietrecht-urteil", "--method", "entities", "--format", "json")
+    suggestions = json.loads(result.output)
+    shared = {s["article"]: {r["entity"] for r in s["shared"]} for s in suggestions}
+    # Mietrecht and Wohnungsbau meet only in their common broader concept
+    assert EX + "kommunalpolitik" in shared["wohnbau-lindenau"]
