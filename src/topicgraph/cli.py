@@ -543,17 +543,18 @@ def vocab_remove(ctx, name, wait) -> None:
 @click.option("--max-shown", default=50, show_default=True, help="Print at most this many findings.")
 @click.pass_context
 def vocab_check(ctx, name, max_shown) -> None:
-    """Report concepts without prefLabel, duplicate prefLabels, broader cycles, labels colliding with another
-    vocabulary or with frequent common words; exit 1 if there are findings."""
+    """Report concepts without prefLabel, duplicate prefLabels and broader cycles (errors: exit 1), labels colliding
+    with another vocabulary or with frequent common words (warnings)."""
     from .vocab.check import check_vocabulary
 
     findings = check_vocabulary(_curation_target(ctx), name)
-    click.echo(f"{name}: {len(findings)} finding(s)")
+    errors = sum(1 for f in findings if not f.is_warning)
+    click.echo(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
     for finding in findings[:max_shown]:
         click.echo(f"  {finding}")
     if len(findings) > max_shown:
         click.echo(f"  ... and {len(findings) - max_shown} more")
-    if findings:
+    if errors:
         ctx.exit(1)
 
 

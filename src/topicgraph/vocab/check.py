@@ -29,8 +29,13 @@ class Finding:
     kind: str  # no-preflabel | duplicate-preflabel | broader-cycle | collision | common-word
     message: str
 
+    @property
+    def is_warning(self) -> bool:
+        """Collisions and common words may be intended (a sports vocabulary has "football"); the rest are errors."""
+        return self.kind in {"collision", "common-word"}
+
     def __str__(self) -> str:
-        return f"{self.kind}: {self.message}"
+        return f"{'warning' if self.is_warning else 'error'}: {self.kind}: {self.message}"
 
 
 @lru_cache(maxsize=1)
