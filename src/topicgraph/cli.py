@@ -480,6 +480,15 @@ def vocab() -> None:
     """Vocabularies of the knowledge base: SKOS thesauri and CSV entity lists (recorded in <store>/vocabularies.toml)."""
 
 
+def _vocab_target(ctx: click.Context):
+    from .store import store_directory
+
+    directory = store_directory(ctx.obj["store_spec"])
+    if directory is None:
+        raise click.UsageError("vocabularies need an on-disk store (--store PATH)")
+    return directory
+
+
 _wait = click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
                      help="If another process is writing the store, wait this long for it.")
 
@@ -497,7 +506,7 @@ def vocab_add(ctx, source, name, by, wait) -> None:
     from .vocab.registry import add_vocabulary
     from .vocab.storage import sync_store
 
-    directory = _curation_target(ctx)
+    directory = _vocab_target(ctx)
     ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab add"))
     result = add_vocabulary(directory, source, name=name, by=by)
     for warning in result.warnings:
@@ -514,7 +523,7 @@ def vocab_list(ctx) -> None:
     """The store's vocabularies (shipped ones included), on or off."""
     from .vocab.registry import read_manifest
 
-    for r in read_manifest(_curation_target(ctx)):
+    for r in read_manifest(_vocab_target(ctx)):
         state = "on " if r.enabled else "off"
         who = f"{r.added} {r.by}".strip()
         click.echo(f"{state} {r.name:16} {r.kind:8} {r.concepts:7} concepts {r.labels:7} labels  {r.hash[:12]}  "
@@ -531,7 +540,7 @@ def vocab_remove(ctx, name, wait) -> None:
     from .vocab.registry import remove_vocabulary
     from .vocab.storage import sync_store
 
-    directory = _curation_target(ctx)
+    directory = _vocab_target(ctx)
     ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab remove"))
     record = remove_vocabulary(directory, name)
     sync_store(_store(ctx), directory)
@@ -547,7 +556,7 @@ def vocab_check(ctx, name, max_shown) -> None:
     with another vocabulary or with frequent common words (warnings)."""
     from .vocab.check import check_vocabulary
 
-    findings = check_vocabulary(_curation_target(ctx), name)
+    findings = check_vocabulary(_vocab_target(ctx), name)
     errors = sum(1 for f in findings if not f.is_warning)
     click.echo(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
     for finding in findings[:max_shown]:
@@ -567,7 +576,7 @@ def vocab_apply(ctx, model, wait) -> None:
     from .locking import store_write_lock
     from .vocab.apply import apply_vocabularies
 
-    directory = _curation_target(ctx)
+    directory = _vocab_target(ctx)
     ctx.with_resource(store_write_lock(directory, wait=wait, command="topicgraph vocab apply"))
     report = apply_vocabularies(_store(ctx), directory, model=model)
     click.echo(f"vocabularies applied: {report.reextracted} article(s) re-extracted, {report.rewritten} rewritten in "
