@@ -254,3 +254,14 @@ def test_related_articles_count_topics_through_their_broader_concepts(store: Pat
     shared = {s["article"]: {r["entity"] for r in s["shared"]} for s in suggestions}
     # Mietrecht and Wohnungsbau meet only in their common broader concept
     assert EX + "kommunalpolitik" in shared["wohnbau-lindenau"]
+
+
+def test_a_bulk_load_writes_the_vocabulary_graphs_and_the_same_topics(tmp_path: Path, corpus: Path, store: Path) -> None:
+    path = tmp_path / "bulk"
+    run(path, "vocab", "add", str(FIXTURES / "stadt.ttl"), "--by", "Test Editor")
+    run(path, "vocab", "add", str(FIXTURES / "personen.csv"), "--name", "people", "--by", "Test Editor")
+    run(path, "ingest", "--bulk", str(corpus), "--model", "none")
+    assert topics(path) == topics(store)
+    graph = vocab_graph_iri("stadt")
+    assert rows(path, f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ <{graph}> tg:contentHash ?h }} }}") == rows(
+        store, f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ <{graph}> tg:contentHash ?h }} }}")
