@@ -49,12 +49,12 @@ class KnowledgeBase:
     #: PROV record of the curation changes applied to this knowledge base, if any
     provenance: Graph | None = None
     #: the vocabularies it was built from (vocab/): named-graph IRI -> the vocabulary's triples as added
-    vocabularies: dict[str, Graph] = field(default_factory=dict)
+    vocabularies: dict[str, frozenset] = field(default_factory=dict)
 
     @classmethod
     def from_graph(cls, graph: Graph, redirects: dict[str, str] | None = None,
                    rejected: set[str] | None = None, provenance: Graph | None = None,
-                   vocabularies: dict[str, Graph] | None = None) -> "KnowledgeBase":
+                   vocabularies: dict[str, frozenset] | None = None) -> "KnowledgeBase":
         """A knowledge base over an already built graph (e.g. the shipped one plus curation)."""
         kb = cls(graph, redirects=dict(redirects or {}), rejected=set(rejected or ()), provenance=provenance,
                  vocabularies=dict(vocabularies or {}))

@@ -128,7 +128,7 @@ def bench_vocab(corpus: Path | None, concepts: int = 20_000, limit: int = 200, m
     from ..nlp import Extractor
     from ..related_eval import read_corpus
     from ..store import open_store
-    from .registry import _copy_graph, _store_kb, add_vocabulary, store_kb
+    from .registry import _copy_triples, _store_kb, add_vocabulary, store_kb
     from .storage import sync_store
 
     articles = [a for a in read_corpus(Path(corpus) if corpus else sample_corpus())
@@ -151,7 +151,7 @@ def bench_vocab(corpus: Path | None, concepts: int = 20_000, limit: int = 200, m
             lambda: add_vocabulary(store_dir, source, name="generated", by="bench"))
         base_kb = default_kb()
         _store_kb.cache_clear()
-        _copy_graph.cache_clear()
+        _copy_triples.cache_clear()
         gc.collect()
         rss = _rss_mb()
         report.seconds["knowledge base with vocabulary"], kb = _timed(lambda: store_kb(store_dir))

@@ -219,14 +219,22 @@ def find_record(store_dir: Path | None, name: str) -> VocabRecord:
     return records[name]
 
 
-def vocabulary_graph(store_dir: Path | None, record: VocabRecord) -> Graph:
-    """The triples of one vocabulary as the knowledge base uses them."""
+def vocabulary_triples(store_dir: Path | None, record: VocabRecord) -> frozenset:
+    """The triples of one vocabulary as the knowledge base uses them (parsed once per process and version)."""
     if record.shipped:
-        return _shipped_graph(record.name, record.hash)
+        return _shipped_triples(record.name, record.hash)
     path = copy_path(store_dir, record.name)
     if not path.exists():
         raise VocabError(f"{path}: the copy of vocabulary {record.name!r} is missing; add it again")
-    return _copy_graph(str(path), record.hash)
+    return _copy_triples(str(path), record.hash)
+
+
+def vocabulary_graph(store_dir: Path | None, record: VocabRecord) -> Graph:
+    """One vocabulary as an rdflib Graph (for the checks)."""
+    graph = Graph()
+    for triple in vocabulary_triples(store_dir, record):
+        graph.add(triple)
+    return graph
 
 
 @lru_cache(maxsize=4)
@@ -237,23 +245,25 @@ def _shipped_graph(name: str, _digest: str) -> Graph:
     return graph
 
 
+@lru_cache(maxsize=4)
+def _shipped_triples(name: str, digest: str) -> frozenset:
+    return frozenset(_shipped_graph(name, digest))
+
+
 @lru_cache(maxsize=8)
-def _copy_graph(path: str, _digest: str) -> Graph:
-    return parse_ntriples(Path(path))
+def _copy_triples(path: str, _digest: str) -> frozenset:
+    return frozenset(ntriples(Path(path)))
 
 
-def parse_ntriples(path: Path) -> Graph:
-    """An N-Triples file into an rdflib Graph (parsed by Oxigraph, which is much faster on large files)."""
+def ntriples(path: Path):
+    """The triples of an N-Triples file as rdflib terms (parsed by Oxigraph, much faster than rdflib)."""
     import pyoxigraph as ox
 
     from ..store import from_ox
 
-    graph = Graph()
-    add = graph.add
     with open(path, "rb") as handle:
         for triple in ox.parse(handle, format=ox.RdfFormat.N_TRIPLES):
-            add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
-    return graph
+            yield from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
 
 
 @lru_cache(maxsize=1)
@@ -263,19 +273,19 @@ def _ontology_graph() -> Graph:
     return graph
 
 
-def build_kb(parts: list[tuple[VocabRecord, Graph]]) -> KnowledgeBase:
-    """The ontology plus the given vocabularies, each remembered under its named graph."""
-    graph = Graph()
-    for triple in _ontology_graph():
-        graph.add(triple)
-    vocabularies: dict[str, Graph] = {}
+def build_kb(parts: list[tuple[VocabRecord, frozenset]]) -> KnowledgeBase:
+    """The ontology plus the given vocabularies, each remembered (with its provenance) under its named graph."""
     from .storage import provenance_triples
 
+    graph = Graph()
+    add = graph.add
+    for triple in _ontology_graph():
+        add(triple)
+    vocabularies: dict[str, frozenset] = {}
     for record, part in parts:
-        for triple in provenance_triples(record):
-            part.add(triple)
+        part = part | frozenset(provenance_triples(record))
         for triple in part:
-            graph.add(triple)
+            add(triple)
         vocabularies[str(record.graph_iri)] = part
     return KnowledgeBase.from_graph(graph, vocabularies=vocabularies)
 
@@ -283,7 +293,7 @@ def build_kb(parts: list[tuple[VocabRecord, Graph]]) -> KnowledgeBase:
 def shipped_kb() -> KnowledgeBase:
     """The knowledge base of a store without a manifest: the ontology and the shipped vocabularies."""
     records = [r for r in read_manifest(None) if r.enabled]
-    return build_kb([(r, vocabulary_graph(None, r)) for r in records])
+    return build_kb([(r, vocabulary_triples(None, r)) for r in records])
 
 
 def store_kb(store_dir: Path | None) -> KnowledgeBase:
@@ -299,4 +309,4 @@ def store_kb(store_dir: Path | None) -> KnowledgeBase:
 
 @lru_cache(maxsize=2)
 def _store_kb(store_dir: str, records: tuple[VocabRecord, ...]) -> KnowledgeBase:
-    return build_kb([(r, vocabulary_graph(Path(store_dir), r)) for r in records])
+    return build_kb([(r, vocabulary_triples(Path(store_dir), r)) for r in records])

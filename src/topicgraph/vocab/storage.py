@@ -11,21 +11,24 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ..kb import KnowledgeBase
 from ..namespaces import KB_GRAPH, TG, VOCAB_GRAPHS, agent_iri
+from ..store import ox_quad
 from .registry import VocabRecord
 
 Triple = tuple
+#: Vocabulary graphs larger than this go into an embedded Oxigraph store through its bulk loader.
+BULK_TRIPLES = 20_000
 
 
 def partition(kb: KnowledgeBase) -> dict[URIRef, list[Triple]]:
     """The knowledge base's triples by named graph: a triple of a vocabulary (still there after curation) goes
     to that vocabulary's graph, every other one (ontology, curation additions) to ``tgg:kb``."""
     graphs: dict[URIRef, list[Triple]] = {KB_GRAPH: []}
-    parts = [(URIRef(iri), graph) for iri, graph in kb.vocabularies.items()]
+    parts = [(URIRef(iri), triples) for iri, triples in kb.vocabularies.items()]
     for iri, _ in parts:
         graphs[iri] = []
     for triple in kb.graph:
-        for iri, graph in parts:
-            if triple in graph:
+        for iri, triples in parts:
+            if triple in triples:
                 graphs[iri].append(triple)
                 break
         else:
@@ -78,8 +81,15 @@ def write_kb_graphs(store, kb: KnowledgeBase) -> list[URIRef]:
     written: list[URIRef] = []
     for graph, triples in partition(kb).items():
         if graph != KB_GRAPH:
-            digest = kb.vocabularies[str(graph)].value(graph, TG.contentHash)
+            digest = kb.graph.value(graph, TG.contentHash)
             if digest is not None and stored.get(graph) == (str(digest), len(triples)):
+                continue
+            if len(triples) > BULK_TRIPLES and hasattr(store, "bulk_load_ox"):
+                # a large vocabulary: drop, then Oxigraph's bulk loader (the write lock keeps others out); an
+                # interrupted load leaves a graph whose size differs, so the next write loads it again
+                store.remove_graph(graph)
+                store.bulk_load_ox(ox_quad(s, p, o, graph) for s, p, o in triples)
+                written.append(graph)
                 continue
         store.replace_graph(graph, triples)
         written.append(graph)
