@@ -35,7 +35,8 @@ def synthetic_store(request):
 
 def test_every_shipped_query_has_header_and_runs(synthetic_store):
     values = {"entity": "ent:synth-organization-0", "organization": "ent:synth-organization-0",
-              "type": "Organization", "category": CATEGORIES[0], "article": "synth-000001"}
+              "type": "Organization", "category": CATEGORIES[0], "article": "synth-000001",
+              "topic": "ent:synth-technology-3"}
     names = set()
     for q in list_named_queries():
         names.add(q.name)

@@ -255,11 +255,14 @@ def article(ctx, article_id, lang) -> None:
 @click.pass_context
 def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
     """Suggest related articles, each with the shared entities (and terms) that made it."""
-    from .related import store_suggestions, suggest_related
+    from .knowledge.curation import curated_kb
+    from .related import RelatedIndex, store_suggestions, suggest_related
+    from .store import store_directory
 
     store = _store(ctx)
+    index = RelatedIndex.from_store(store, curated_kb(store_directory(ctx.obj["store_spec"])))
     suggestions = suggest_related(store, article_id, k=k, method=method, since=_parse_since(since),
-                                  same_language=same_language)
+                                  same_language=same_language, index=index)
     if store_results:
         store_suggestions(store, {article_id: suggestions}, method)
     if fmt == "json":
@@ -626,6 +629,104 @@ def curate_apply(ctx, model, wait) -> None:
                f"{report.rewritten} rewritten in place")
 
 
+@main.group()
+def vocab() -> None:
+    """Vocabularies of the knowledge base: SKOS thesauri and CSV entity lists (recorded in <store>/vocabularies.toml)."""
+
+
+def _vocab_target(ctx: click.Context):
+    from .store import store_directory
+
+    directory = store_directory(ctx.obj["store_spec"])
+    if directory is None:
+        raise click.UsageError("vocabularies need an on-disk store (--store PATH)")
+    return directory
+
+
+_wait = click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+                     help="If another process is writing the store, wait this long for it.")
+
+
+@vocab.command("add")
+@click.argument("source", metavar="FILE")
+@click.option("--name", default=None, help="Name of the vocabulary (default: the file name without extension).")
+@click.option("--by", default=None, help="Who adds it (default: the user name).")
+@_wait
+@click.pass_context
+def vocab_add(ctx, source, name, by, wait) -> None:
+    """Add or update a vocabulary: SKOS (Turtle, RDF/XML, JSON-LD, N-Triples) or a CSV entity list
+    (label,type,aliases,sameAs,description,language); the name of a shipped one turns it back on."""
+    from .pipeline.run import add_vocabulary_to_store
+
+    _vocab_target(ctx)
+    result = add_vocabulary_to_store(ctx.obj["store_spec"], source, name=name, by=by, wait=wait)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    r = result.record
+    click.echo(f"{result.status}: {r.name} ({r.kind}, {r.concepts} concepts, {r.labels} labels) "
+               f"in graph <{r.graph_iri}>; run `topicgraph vocab apply` to re-link the stored articles")
+
+
+@vocab.command("list")
+@click.pass_context
+def vocab_list(ctx) -> None:
+    """The store's vocabularies (shipped ones included), on or off."""
+    from .knowledge.vocab.registry import read_manifest
+
+    for r in read_manifest(_vocab_target(ctx)):
+        state = "on " if r.enabled else "off"
+        who = f"{r.added} {r.by}".strip()
+        click.echo(f"{state} {r.name:16} {r.kind:8} {r.concepts:7} concepts {r.labels:7} labels  {r.hash[:12]}  "
+                   f"{r.source}" + (f"  ({who})" if who else ""))
+
+
+@vocab.command("remove")
+@click.argument("name")
+@_wait
+@click.pass_context
+def vocab_remove(ctx, name, wait) -> None:
+    """Take a vocabulary out of the knowledge base (a shipped one is turned off; `vocab add NAME` turns it on)."""
+    from .pipeline.run import remove_vocabulary_from_store
+
+    _vocab_target(ctx)
+    record = remove_vocabulary_from_store(ctx.obj["store_spec"], name, wait=wait)
+    click.echo(f"removed: {record.name}; run `topicgraph vocab apply` to remove its tags from the stored articles")
+
+
+@vocab.command("check")
+@click.argument("name")
+@click.option("--max-shown", default=50, show_default=True, help="Print at most this many findings.")
+@click.pass_context
+def vocab_check(ctx, name, max_shown) -> None:
+    """Report concepts without prefLabel, duplicate prefLabels and broader cycles (errors: exit 1), labels colliding
+    with another vocabulary or with frequent common words (warnings)."""
+    from .knowledge.vocab.check import check_vocabulary
+
+    findings = check_vocabulary(_vocab_target(ctx), name)
+    errors = sum(1 for f in findings if not f.is_warning)
+    click.echo(f"{name}: {errors} error(s), {len(findings) - errors} warning(s)")
+    for finding in findings[:max_shown]:
+        click.echo(f"  {finding}")
+    if len(findings) > max_shown:
+        click.echo(f"  ... and {len(findings) - max_shown} more")
+    if errors:
+        ctx.exit(1)
+
+
+@vocab.command("apply")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline used to re-extract.")
+@_wait
+@click.pass_context
+def vocab_apply(ctx, model, wait) -> None:
+    """Re-link the stored articles with the current vocabularies (and curation), one transaction per article."""
+    from .pipeline.run import apply_vocabularies_to_store
+
+    _vocab_target(ctx)
+    report = apply_vocabularies_to_store(ctx.obj["store_spec"], model=model, wait=wait)
+    click.echo(f"vocabularies applied: {report.reextracted} article(s) re-extracted, {report.rewritten} rewritten in "
+               f"place ({report.dropped} entries of removed vocabularies dropped)")
+
+
 @main.command()
 @click.option("--shapes", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
@@ -820,6 +921,23 @@ def bench_ner_command(paths, model, n_process, batch_size, repeat, with_ingest, 
                            with_ingest=with_ingest, echo=lambda m: click.echo(m, err=True), language=language)
     except (BenchInputError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+
+
+@bench.command("vocab")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--concepts", default=20_000, show_default=True, help="Concepts of the generated thesaurus (4 labels each).")
+@click.option("--limit", default=200, show_default=True, help="Use the first N German articles of CORPUS.")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline (default: the shipped German model).")
+@click.option("--ingest/--no-ingest", "with_ingest", default=True, show_default=True, help="Also time a bulk ingest.")
+def bench_vocab_command(corpus, concepts, limit, model, with_ingest) -> None:
+    """A generated thesaurus as a vocabulary: vocab add time, words/s with and without it, memory
+    (CORPUS: 10kGNAD CSV or an article folder; default: the bundled sample)."""
+    from .evaluation.bench_vocab import bench_vocab
+
+    report = bench_vocab(corpus, concepts=concepts, limit=limit, model=model, with_ingest=with_ingest,
+                         echo=lambda m: click.echo(m, err=True))
     for line in report.lines():
         click.echo(line)
 

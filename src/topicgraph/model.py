@@ -18,6 +18,7 @@ class EntityType(str, Enum):
     PERSON = "Person"
     PLACE = "Place"
     TECHNOLOGY = "Technology"
+    TOPIC = "Topic"
     OTHER = "Entity"
 
     @classmethod
@@ -33,6 +34,8 @@ class EntityType(str, Enum):
             return cls.PLACE
         if label in {"TECH", "TECHNOLOGY", "CONCEPT"}:
             return cls.TECHNOLOGY
+        if label == "TOPIC":
+            return cls.TOPIC
         return cls.OTHER
 
     @property
@@ -43,8 +46,15 @@ class EntityType(str, Enum):
             "Person": "PER",
             "Place": "LOC",
             "Technology": "TECH",
+            "Topic": "TOPIC",
             "Entity": "MISC",
         }[self.value]
+
+
+    @property
+    def is_concept(self) -> bool:
+        """Technologies and topics: SKOS concepts, matched inside compounds and counted through broader."""
+        return self in (EntityType.TECHNOLOGY, EntityType.TOPIC)
 
 
 class Method(str, Enum):
@@ -145,6 +155,8 @@ class Extraction:
     terms: str = ""
     #: NER spans kept as candidates, not entities (see :class:`NameCandidate`).
     candidates: list[NameCandidate] = field(default_factory=list)
+    #: The article's salient vocabulary concepts (technologies and topics), most salient first.
+    topics: tuple[str, ...] = ()
 
 
 class Severity(str, Enum):

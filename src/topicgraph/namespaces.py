@@ -25,6 +25,8 @@ class TG(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Technology: URIRef
+    Topic: URIRef
+    Vocabulary: URIRef
     Mention: URIRef
     RelatedArticle: URIRef
     CandidateTerm: URIRef
@@ -47,6 +49,7 @@ class TG(DefinedNamespace):
     # article -> entity
     mentions: URIRef
     about: URIRef
+    topic: URIRef
     # mentions
     hasMention: URIRef
     inArticle: URIRef
@@ -104,6 +107,11 @@ class TG(DefinedNamespace):
     mergedType: URIRef
     movedMention: URIRef
     undoneBy: URIRef
+    # vocabularies (vocab/)
+    vocabularyName: URIRef
+    vocabularyKind: URIRef
+    conceptCount: URIRef
+    labelCount: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -123,6 +131,8 @@ STAT = Namespace(BASE + "stat/")
 #: Named graph that holds the record of entity-resolution merges (resolve/) and the merged IRIs' owl:sameAs.
 RESOLUTION_GRAPH = GRAPH["resolution"]
 RESOLUTION = Namespace(BASE + "resolution/")
+#: Named graphs of the vocabularies (``vocab_graph_iri``): one per vocabulary, with its provenance.
+VOCAB_GRAPHS = Namespace(BASE + "graph/vocab/")
 #: Derived named graph that holds the stored related-article suggestions.
 RELATED_GRAPH = GRAPH["related"]
 
@@ -187,6 +197,11 @@ def candidate_iri(article_id: str, start: int, end: int) -> URIRef:
 def entity_iri(name: str) -> URIRef:
     """IRI minted for an entity that is not in the knowledge base."""
     return ENT[slugify(name)]
+
+
+def vocab_graph_iri(name: str) -> URIRef:
+    """IRI of the named graph that holds one vocabulary (and describes it: file, hash, time, who)."""
+    return VOCAB_GRAPHS[_segment(name)]
 
 
 def concept_iri(name: str) -> URIRef:

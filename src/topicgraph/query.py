@@ -18,7 +18,7 @@ from .namespaces import PREFIXES, TG, article_iri, curie_iri
 from .store import QueryError, QueryResult, Store, first_line
 
 _HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*)$")
-TYPE_NAMES = ("Organization", "Person", "Place", "Technology", "Article")
+TYPE_NAMES = ("Organization", "Person", "Place", "Technology", "Topic", "Article")
 PARAM_KINDS = {"entity", "iri", "string", "integer", "date", "article", "type"}
 
 
@@ -263,7 +263,7 @@ def list_entities(store: Store, type_name: str | None = None) -> QueryResult:
         SELECT ?entity (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?a) AS ?articles) WHERE {
           ?a tg:mentions ?entity .
           ?entity a ?type .
-          FILTER(?type IN (tg:Organization, tg:Person, tg:Place, tg:Technology))
+          FILTER(?type IN (tg:Organization, tg:Person, tg:Place, tg:Technology, tg:Topic))
           OPTIONAL { ?entity skos:prefLabel ?l FILTER(LANG(?l) = 'de' || LANG(?l) = '') }
           BIND(?type AS ?t)
         } GROUP BY ?entity ORDER BY DESC(?articles) ?entity""", bindings)
@@ -284,7 +284,7 @@ def describe_article(store: Store, article_id: str) -> tuple[QueryResult, QueryR
         SELECT ?entity (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?m) AS ?mentions) (SAMPLE(?ab) AS ?about)
         WHERE { ?a tg:hasMention ?m . ?m tg:refersTo ?entity .
           OPTIONAL { ?entity skos:prefLabel ?l FILTER(LANG(?l) = 'de' || LANG(?l) = '') }
-          OPTIONAL { ?entity a ?t FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology)) }
+          OPTIONAL { ?entity a ?t FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology, tg:Topic)) }
           BIND(EXISTS { ?a tg:about ?entity } AS ?ab) }
         GROUP BY ?entity ORDER BY DESC(?about) DESC(?mentions) ?entity""", bindings)
     return meta, entities

@@ -23,7 +23,8 @@ from topicgraph.model import Article
 from topicgraph.namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH, RELATED_GRAPH, TG
 from topicgraph.nlp import Extractor
 from topicgraph.sources import read_articles
-from topicgraph.store import OXIGRAPH_DIR, OxigraphStore, load_kb_graph
+from topicgraph.store import OXIGRAPH_DIR, OxigraphStore
+from topicgraph.store.vocabularies import write_kb_graphs
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ENTITY_NAMES = ["General Motors", "Redwood Materials", "Norsk Hydro", "Volkswagen", "Salzgitter", "Nevada",
@@ -49,7 +50,7 @@ def expected_graphs(corpus: Path) -> dict[str, set[tuple[str, str, str]]]:
     extractor = Extractor(model="none")
     articles = [a for a in read_articles([corpus]) if isinstance(a, Article)]
     clean = OxigraphStore(None)
-    load_kb_graph(clean, default_kb().graph)
+    write_kb_graphs(clean, default_kb())
     for extraction in extractor.extract_all(articles):
         store_extraction(clean, extraction)
     return graph_triples(clean._store)

@@ -70,6 +70,9 @@ def bench_parameters(n_articles: int) -> dict[str, dict[str, str]]:
         "related-articles": {"article": f"synth-{n_articles // 2:06d}"},
         "technologies-per-organization": {"organization": "ent:synth-organization-0"},
         "top-entities-per-category": {"category": CATEGORIES[0]},
+        "articles-about-topic": {"topic": "ent:synth-technology-3"},
+        "topic-timeline": {"topic": "ent:synth-technology-3"},
+        "related-by-topic": {"article": f"synth-{n_articles // 2:06d}"},
     }
 
 

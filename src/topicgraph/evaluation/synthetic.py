@@ -64,5 +64,7 @@ def generate_extractions(n_articles: int, n_entities: int | None = None, seed: i
         if without_entities_every and i % without_entities_every == without_entities_every - 1:
             picked, mentions = [], []
         about = tuple(e.iri for e in picked[:2])
-        yield Extraction(article, mentions, {e.iri: e for e in picked}, {e.iri: 1.0 for e in picked}, about)
+        topics = tuple(e.iri for e in picked if e.type.is_concept)[:5]
+        yield Extraction(article, mentions, {e.iri: e for e in picked}, {e.iri: 1.0 for e in picked}, about,
+                         topics=topics)
 

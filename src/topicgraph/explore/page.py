@@ -31,7 +31,7 @@ from ..display_language import best_label, reader_language
 from ..store import Store
 
 ARTICLE = "Article"
-ENTITY_TYPES = ("Organization", "Person", "Place", "Technology")
+ENTITY_TYPES = ("Organization", "Person", "Place", "Technology", "Topic")
 NODE_TYPES = (ARTICLE, *ENTITY_TYPES)
 TYPE_STYLE = {
     "Article": {"color": "#9e9e9e", "shape": "square"},
@@ -39,6 +39,7 @@ TYPE_STYLE = {
     "Person": {"color": "#d62728", "shape": "star"},
     "Place": {"color": "#2ca02c", "shape": "triangle"},
     "Technology": {"color": "#ff7f0e", "shape": "diamond"},
+    "Topic": {"color": "#17becf", "shape": "box"},
     "Entity": {"color": "#8c564b", "shape": "hexagon"},
 }
 MENTION_EDGE_COLOR = "rgba(150,150,150,0.45)"
@@ -150,7 +151,7 @@ def build_graph(store: Store, lang: str | None = None) -> nx.Graph:
         if str(kind) == "pref":
             names.setdefault(key, {})[getattr(label, "language", None) or ""] = str(label)
     for entity, etype in store.query(
-        "SELECT DISTINCT ?e ?t WHERE { ?e a ?t FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology)) }"
+        "SELECT DISTINCT ?e ?t WHERE { ?e a ?t FILTER(?t IN (tg:Organization, tg:Person, tg:Place, tg:Technology, tg:Topic)) }"
     ).rows:
         if str(entity) in entities:
             types.setdefault(str(entity), str(etype).rsplit("#", 1)[-1])

@@ -60,6 +60,8 @@ def article_triples(extraction: Extraction) -> Iterator[Triple]:
         yield a, TG.mentions, URIRef(iri)
     for iri in extraction.about:
         yield a, TG.about, URIRef(iri)
+    for iri in extraction.topics:
+        yield a, TG.topic, URIRef(iri)
     for m in extraction.mentions:
         node = mention_iri(article.id, m.start, m.end)
         yield a, TG.hasMention, node

@@ -157,7 +157,7 @@ def _ensure_entity(graph: Graph, iri: URIRef, change: Change) -> None:
 
 def _entity_types(graph: Graph, iri: URIRef) -> list[URIRef]:
     return [t for t in graph.objects(iri, RDF.type)
-            if t in {TG.Organization, TG.Person, TG.Place, TG.Technology, TG.Entity}]
+            if t in {TG.Organization, TG.Person, TG.Place, TG.Technology, TG.Topic, TG.Entity}]
 
 
 def apply_changes(base: Graph, changes: list[Change]) -> tuple[Graph, dict[str, str], set[str], Graph]:
@@ -243,13 +243,16 @@ def change_provenance(number: int, change: Change):
 
 
 def curated_kb(store_dir: Path | None, base: KnowledgeBase | None = None) -> KnowledgeBase:
-    """The shipped knowledge base plus the store's curation (the shipped one if there is none)."""
-    base = base or default_kb()
+    """The store's vocabularies (vocab/; the shipped ones if it has none) plus its curation."""
+    if base is None:
+        from .vocab.registry import store_kb
+
+        base = store_kb(store_dir)
     changes = read_changes(curation_path(store_dir)) if store_dir is not None else []
     if not changes:
         return base
     graph, redirects, rejected, prov = apply_changes(base.graph, changes)
-    return KnowledgeBase.from_graph(graph, redirects, rejected, prov)
+    return KnowledgeBase.from_graph(graph, redirects, rejected, prov, base.vocabularies)
 
 
 def new_concept_iri(label: str, type_name: str = "") -> str:

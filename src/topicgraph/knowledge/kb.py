@@ -21,6 +21,7 @@ _TYPE_BY_CLASS = {
     TG.Person: EntityType.PERSON,
     TG.Place: EntityType.PLACE,
     TG.Technology: EntityType.TECHNOLOGY,
+    TG.Topic: EntityType.TOPIC,
 }
 
 
@@ -47,12 +48,16 @@ class KnowledgeBase:
     rejected: set[str] = field(default_factory=set)
     #: PROV record of the curation changes applied to this knowledge base, if any
     provenance: Graph | None = None
+    #: the vocabularies it was built from (vocab/): named-graph IRI -> the vocabulary's triples as added
+    vocabularies: dict[str, frozenset] = field(default_factory=dict)
 
     @classmethod
     def from_graph(cls, graph: Graph, redirects: dict[str, str] | None = None,
-                   rejected: set[str] | None = None, provenance: Graph | None = None) -> "KnowledgeBase":
+                   rejected: set[str] | None = None, provenance: Graph | None = None,
+                   vocabularies: dict[str, frozenset] | None = None) -> "KnowledgeBase":
         """A knowledge base over an already built graph (e.g. the shipped one plus curation)."""
-        kb = cls(graph, redirects=dict(redirects or {}), rejected=set(rejected or ()), provenance=provenance)
+        kb = cls(graph, redirects=dict(redirects or {}), rejected=set(rejected or ()), provenance=provenance,
+                 vocabularies=dict(vocabularies or {}))
         kb._index()
         return kb
 
@@ -159,5 +164,7 @@ class KnowledgeBase:
 
 @lru_cache(maxsize=1)
 def default_kb() -> KnowledgeBase:
-    """The knowledge base shipped in ``ontology/`` (parsed once per process)."""
-    return KnowledgeBase.load()
+    """The ontology plus the vocabularies on by default (the shipped energy vocabulary; parsed once per process)."""
+    from .vocab.registry import shipped_kb
+
+    return shipped_kb()

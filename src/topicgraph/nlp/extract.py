@@ -16,6 +16,7 @@ from .relations import RelationExtractor
 from ..sources.language import DEFAULT_LANGUAGE, LANGUAGES
 from .models import ModelSpec, parse_model_spec, resolve_model
 from .pipeline import build_pipeline
+from .topics import salient_topics
 
 #: The name of the gazetteer component in the pipelines.
 GAZETTEER = "topicgraph_gazetteer"
@@ -103,10 +104,12 @@ class Extractor:
             salience = score_salience(article, mentions, in_title, in_heads)
             about = tuple(sorted((iri for iri in salience if salience[iri] >= 0.5 * max(salience.values())),
                                  key=lambda iri: -salience[iri])[:MAX_ABOUT]) if salience else ()
+            known = {iri: e for iri in in_title if (e := self.kb.get(iri)) is not None}
+            topics = salient_topics(article, mentions, {**known, **entities}, in_title, in_heads)
             relations = relation_extractor.extract(doc, mentions)
             terms = content_lemmas(lemmatized(nlp, article.title)) + content_lemmas(doc) if article.title else content_lemmas(doc)
             yield Extraction(article, mentions, entities, salience, about, relations=relations, terms=" ".join(terms),
-                             candidates=candidates)
+                             candidates=candidates, topics=topics)
 
     def _docs(self, nlp: Language, texts: list[str], batch_size: int) -> Iterator:
         if any(len(text) > chunk_limit(nlp) for text in texts):  # long texts in chunks, offsets kept

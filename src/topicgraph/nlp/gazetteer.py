@@ -36,7 +36,7 @@ class Pattern:
 
     @property
     def is_technology(self) -> bool:
-        return self.type == EntityType.TECHNOLOGY
+        return self.type.is_concept  # technologies and vocabulary topics: matched inside compounds
 
 
 @dataclass(frozen=True)

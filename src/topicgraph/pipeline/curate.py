@@ -19,7 +19,8 @@ from ..knowledge.kb import KnowledgeBase
 from ..namespaces import TG, article_graph_iri
 from ..nlp import Extractor
 from ..related import refresh_related
-from ..store import Store, load_kb_graph
+from ..store import Store
+from ..store.vocabularies import write_kb_graphs
 from ..store.derived import check_layout, rewrite_update
 from ..store.entities import write_curation_graph
 from .ingest import ingest
@@ -71,7 +72,7 @@ def apply_to_store(store: Store, store_dir: Path | None, model: str | None = Non
         result = ingest(readable, store, extractor=Extractor(kb, model=model), kb=kb, force=True)
         report.reextracted = len(result.written)
     else:
-        load_kb_graph(store, kb.graph)
+        write_kb_graphs(store, kb)
         write_curation_graph(store, kb)
     rewritten = rewrite_store(store, kb, stale)
     if rewritten:

@@ -22,12 +22,12 @@ from ..store import (
     OxigraphStore,
     Store,
     StoreError,
-    load_kb_graph,
     ox_quad,
 )
 from ..store.derived import DerivedTotals, article_update, check_layout
 from ..store.entities import stored_new_entities, write_curation_graph
 from .resolve import resolve_store
+from ..store.vocabularies import kb_quads, write_kb_graphs
 
 ProgressCallback = Callable[[str], None]
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
@@ -109,7 +109,7 @@ def ingest(
     extractor = extractor or Extractor(kb)
     report = IngestReport()
     check_layout(store)
-    load_kb_graph(store, kb.graph)
+    write_kb_graphs(store, kb)
     write_curation_graph(store, kb)
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
@@ -165,8 +165,8 @@ def bulk_ingest(
     totals = DerivedTotals()
 
     def quads() -> Iterator[ox.Quad]:
-        for s, p, o in kb.graph:
-            yield ox_quad(s, p, o, KB_GRAPH)
+        for s, p, o, g in kb_quads(kb):
+            yield ox_quad(s, p, o, g)
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
         per_call = extractor.articles_per_call(batch_size)

@@ -7,15 +7,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..knowledge.curation import curated_kb
+from ..knowledge.vocab.registry import AddResult, VocabRecord, add_vocabulary, remove_vocabulary
 from ..nlp import Extractor
 from ..related import refresh_related
 from ..sources import ReadOptions
 from ..store import Store, StoreError, open_store, store_directory
 from ..store.locking import store_write_lock, writer_directory
+from ..store.vocabularies import sync_store
 from .curate import ApplyReport, apply_to_store
 from .ingest import IngestReport, ProgressCallback, bulk_ingest, ingest, is_new_store
 from .resolve import ResolveReport, resolve_store
 from .split import SplitReport, split
+from .vocab import VocabApplyReport, apply_vocabularies
 
 
 def ingest_archive(
@@ -112,5 +115,51 @@ def split_merge(store: str | Path | None, entity: str, by: str, why: str, *, wai
             if report.rewritten:
                 refresh_related(opened, report.rewritten, kb=curated_kb(directory))
             return report
+        finally:
+            opened.close()
+
+
+def _vocabulary_store(store: str | Path | None) -> Path:
+    directory = store_directory(store)
+    if directory is None:
+        raise StoreError("vocabularies need an on-disk store (a store directory)")
+    return directory
+
+
+def add_vocabulary_to_store(store: str | Path | None, source: str | Path, *, name: str | None = None,
+                            by: str | None = None, wait: float = 0.0) -> AddResult:
+    """Add or update a vocabulary (``topicgraph vocab add``) under the write lock, its named graph written."""
+    directory = _vocabulary_store(store)
+    with store_write_lock(directory, wait=wait, command="topicgraph vocab add"):
+        result = add_vocabulary(directory, source, name=name, by=by)
+        opened = open_store(store)
+        try:
+            sync_store(opened, directory)
+        finally:
+            opened.close()
+        return result
+
+
+def remove_vocabulary_from_store(store: str | Path | None, name: str, *, wait: float = 0.0) -> VocabRecord:
+    """Take a vocabulary out of the store's knowledge base (``topicgraph vocab remove``) under the write lock."""
+    directory = _vocabulary_store(store)
+    with store_write_lock(directory, wait=wait, command="topicgraph vocab remove"):
+        record = remove_vocabulary(directory, name)
+        opened = open_store(store)
+        try:
+            sync_store(opened, directory)
+        finally:
+            opened.close()
+        return record
+
+
+def apply_vocabularies_to_store(store: str | Path | None, *, model: str | None = None,
+                                wait: float = 0.0) -> VocabApplyReport:
+    """Re-link the stored articles with the current vocabularies (``topicgraph vocab apply``) under the write lock."""
+    directory = _vocabulary_store(store)
+    with store_write_lock(directory, wait=wait, command="topicgraph vocab apply"):
+        opened = open_store(store)
+        try:
+            return apply_vocabularies(opened, directory, model=model)
         finally:
             opened.close()

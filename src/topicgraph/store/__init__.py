@@ -15,7 +15,7 @@ from .base import (
     first_line,
     select_values,
 )
-from .convert import from_ox, ox_quad, to_ox
+from ..oxterms import from_ox, ox_quad, to_ox
 from .entities import load_kb_graph
 from .memory import RdflibStore
 from .open import DEFAULT_STORE, MEMORY, OXIGRAPH_DIR, open_store, store_directory

@@ -13,7 +13,8 @@ from rdflib.term import Node
 
 from ..namespaces import PREFIXES
 from .base import CountUpdate, QueryError, QueryResult, StoreError, Triple, first_line
-from .convert import from_ox, ox_quad, remove_graph_update, replace_graph_update
+from ..oxterms import from_ox, ox_quad
+from .convert import remove_graph_update, replace_graph_update
 
 #: The project's prefixes as Oxigraph takes them.
 _OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}

@@ -13,7 +13,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .base import CountUpdate, QueryError, QueryResult, StoreError, Triple
-from .convert import remove_graph_update, replace_graph_update, to_ox, with_prefixes
+from ..oxterms import to_ox
+from .convert import remove_graph_update, replace_graph_update, with_prefixes
 
 
 class RemoteSparqlStore:
