@@ -15,7 +15,6 @@ clusters with a found mention); merged = nodes holding found mentions of two or 
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from collections import defaultdict
