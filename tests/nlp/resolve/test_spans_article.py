@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import spacy
-from spacy.tokens import Span
 
 from topicgraph.model import Entity, EntityType, Mention, Method, NameCandidate
-from topicgraph.nlp.resolve.acronyms import acronym_pairs, acronym_pairs_in_text
+from topicgraph.nlp.resolve.acronyms import acronym_pairs_in_text
 from topicgraph.nlp.resolve.article import resolve_article
 from topicgraph.nlp.resolve.spans import clean_spans
 
