@@ -146,7 +146,7 @@ def test_vocab_remove_and_apply_remove_its_tags_from_stored_articles(store: Path
 
 
 def test_the_shipped_energy_vocabulary_can_be_turned_off_and_on(tmp_path: Path) -> None:
-    from topicgraph.curation import curated_kb
+    from topicgraph.knowledge.curation import curated_kb
 
     path = tmp_path / "store"
     assert curated_kb(path).get("https://w3id.org/topicgraph/concept/battery") is not None
@@ -219,7 +219,7 @@ def test_curation_works_on_vocabulary_entries(store: Path, corpus: Path) -> None
 
 
 def test_an_xss_shaped_label_is_escaped_in_the_explorer(store: Path, tmp_path: Path) -> None:
-    from tests.test_explore import page_data_of
+    from tests.explore.test_page import page_data_of
 
     run(store, "vocab", "add", str(FIXTURES / "xss.ttl"))
     run(store, "vocab", "apply", "--model", "none")
