@@ -21,11 +21,11 @@ def bench_ingest(csv_path: Path, pair: bool = False) -> None:
     """One ingest with resolution on, timing the resolution's own functions inside it (robust to a
     machine whose load changes between runs); with ``pair``, also a second ingest with it off."""
     import topicgraph.nlp.linking as linking
-    import topicgraph.resolve.archive as archive
-    from topicgraph.ingest import ingest
-    from topicgraph.kb import default_kb
+    import topicgraph.pipeline.resolve as archive
+    from topicgraph.pipeline.ingest import ingest
+    from topicgraph.knowledge.kb import default_kb
     from topicgraph.nlp import Extractor
-    from topicgraph.related_eval import read_corpus
+    from topicgraph.evaluation.related import read_corpus
     from topicgraph.sources import write_jsonl
     from topicgraph.store import OxigraphStore
 
@@ -70,9 +70,9 @@ def bench_ingest(csv_path: Path, pair: bool = False) -> None:
 
 
 def bench_archive(n_articles: int) -> None:
-    from topicgraph.bench import _load
-    from topicgraph.kb import default_kb
-    from topicgraph.resolve.archive import read_candidates, read_nodes, resolve_store
+    from topicgraph.evaluation.bench import _load
+    from topicgraph.knowledge.kb import default_kb
+    from topicgraph.pipeline.resolve import read_candidates, read_nodes, resolve_store
     from topicgraph.store import OxigraphStore
 
     kb = default_kb()
