@@ -96,6 +96,10 @@ class TG(DefinedNamespace):
     evidence: URIRef
     relation: URIRef
     pattern: URIRef
+    # writer lease of a shared store (store/lease.py)
+    WriterClaim: URIRef
+    claimHolder: URIRef
+    claimExpires: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -114,6 +118,9 @@ DERIVED_GRAPH = GRAPH["derived"]
 STAT = Namespace(BASE + "stat/")
 #: Derived named graph that holds the stored related-article suggestions.
 RELATED_GRAPH = GRAPH["related"]
+#: Named graph of the writers' claims on a shared store (store/lease.py); empty when nobody writes.
+LEASE_GRAPH = GRAPH["lease"]
+LEASE = Namespace(BASE + "lease/")
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -235,3 +242,8 @@ def relation_iri(article_id: str, predicate: str, subject: str, obj: str, senten
 def related_iri(source_id: str, target_id: str) -> URIRef:
     """IRI of the stored suggestion ``source_id`` -> ``target_id`` (a tg:RelatedArticle node)."""
     return URIRef(f"{article_iri(source_id)}#related-{_segment(target_id)}")
+
+
+def lease_claim_iri(token: str) -> URIRef:
+    """The node of one writer's claim on a shared store (store/lease.py)."""
+    return LEASE[_segment(token)]
