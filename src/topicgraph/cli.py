@@ -188,13 +188,14 @@ def article(ctx, article_id) -> None:
 @click.pass_context
 def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
     """Suggest related articles, each with the shared entities (and terms) that made it."""
-    from .related import store_suggestions, suggest_related
+    from .pipeline.run import store_related
+    from .related import suggest_related
 
     store = _store(ctx)
     suggestions = suggest_related(store, article_id, k=k, method=method, since=_parse_since(since),
                                   same_language=same_language)
     if store_results:
-        store_suggestions(store, {article_id: suggestions}, method)
+        store_related(store, {article_id: suggestions}, method)
     if fmt == "json":
         click.echo(json.dumps([{"article": s.article_id, "title": s.title, "score": s.score,
                                 "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight}

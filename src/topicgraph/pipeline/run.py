@@ -1,17 +1,55 @@
 """The writers' entry points: each takes the store's write lock, builds the curated knowledge base and
-chooses how to write. The command line calls these; so can any Python program."""
+chooses how to write. The command line calls these; so can any Python program.
+
+The rule every writer follows (:func:`writing`): an on-disk store is guarded by its lock file (flock), a
+SPARQL server by a lease held in the store itself (store/lease.py), so that writers on several machines
+take turns; an in-memory store lives in one process and needs neither.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..knowledge.curation import curated_kb
 from ..nlp import Extractor
-from ..store import Store, StoreError, open_store, store_directory
+from ..store import RemoteSparqlStore, Store, StoreError, open_store, store_directory
+from ..store.lease import write_lease
 from ..store.locking import store_write_lock, writer_directory
+from ..related import store_suggestions
 from .curate import ApplyReport, apply_to_store
 from .ingest import IngestReport, ProgressCallback, bulk_ingest, ingest, is_new_store
+
+
+@contextmanager
+def writing(store: Store | str | Path | None, *, wait: float = 0.0,
+            command: str = "topicgraph") -> Iterator[tuple[Store, Path | None]]:
+    """The store open for one writer, with its directory (None unless on disk), under the writers' rule:
+    the lock file of an on-disk store, the lease of a SPARQL server (every write then checks it still
+    holds it). Waits up to ``wait`` seconds for another writer, then raises StoreLocked naming it.
+    ``store``: a spec (:func:`open_store`; opened and closed here) or a store already open (left open)."""
+    given = not isinstance(store, (str, Path, type(None)))
+    directory = writer_directory(store) if given else store_directory(store)
+    if directory is not None:
+        with store_write_lock(directory, wait=wait, command=command):
+            opened = store if given else open_store(store)
+            try:
+                yield opened, directory
+            finally:
+                if not given:
+                    opened.close()
+        return
+    opened = store if given else open_store(store)
+    try:
+        if isinstance(opened, RemoteSparqlStore):
+            with write_lease(opened, wait=wait, command=command) as leased:
+                yield leased, None
+        else:
+            yield opened, None
+    finally:
+        if not given:
+            opened.close()
 
 
 def ingest_archive(
@@ -39,36 +77,33 @@ def ingest_archive(
     load starts (the lock held).
     """
     paths = list(paths)
-    if not isinstance(store, (str, Path, type(None))):
-        with store_write_lock(writer_directory(store), wait=wait, command="topicgraph ingest"):
-            extractor = Extractor(curated_kb(writer_directory(store)), model=model, n_process=n_process)
-            return ingest(paths, store, extractor=extractor, force=force, batch_size=batch_size,
-                          on_article=on_article)
-    directory = store_directory(store)
+    given = not isinstance(store, (str, Path, type(None)))
+    directory = None if given else store_directory(store)
+    if given:  # a store already open is written article by article
+        bulk = False
     if bulk is None:
         bulk = directory is not None and is_new_store(directory)
     if bulk and directory is None:
         raise StoreError("a bulk load builds an on-disk store: give a store directory (not memory or a URL)")
-    with store_write_lock(directory, wait=wait, command="topicgraph ingest"):
-        extractor = Extractor(curated_kb(directory), model=model, n_process=n_process)
-        if bulk:
+    if bulk:
+        with store_write_lock(directory, wait=wait, command="topicgraph ingest"):
+            extractor = Extractor(curated_kb(directory), model=model, n_process=n_process)
             if on_bulk:
                 on_bulk(directory)
             return bulk_ingest(paths, directory, extractor=extractor, batch_size=batch_size, on_article=on_article)
-        opened = open_store(store)
-        try:
-            return ingest(paths, opened, extractor=extractor, force=force, batch_size=batch_size,
-                          on_article=on_article)
-        finally:
-            opened.close()
+    with writing(store, wait=wait, command="topicgraph ingest") as (opened, directory):
+        extractor = Extractor(curated_kb(directory), model=model, n_process=n_process)
+        return ingest(paths, opened, extractor=extractor, force=force, batch_size=batch_size,
+                      on_article=on_article)
 
 
 def apply_curation(store: str | Path | None = None, *, model: str | None = None, wait: float = 0.0) -> ApplyReport:
     """Apply the store's curation file to everything stored (``topicgraph curate apply``), under its write lock."""
-    directory = store_directory(store)
-    with store_write_lock(directory, wait=wait, command="topicgraph curate apply"):
-        opened = open_store(store)
-        try:
-            return apply_to_store(opened, directory, model=model)
-        finally:
-            opened.close()
+    with writing(store, wait=wait, command="topicgraph curate apply") as (opened, directory):
+        return apply_to_store(opened, directory, model=model)
+
+
+def store_related(store: Store | str | Path | None, suggestions: dict, method: str, wait: float = 0.0) -> None:
+    """Store related-article suggestions (``related --store-results``) under the writers' rule."""
+    with writing(store, wait=wait, command="topicgraph related --store-results") as (opened, _directory):
+        store_suggestions(opened, suggestions, method)
