@@ -20,6 +20,7 @@ from ..store.locking import store_write_lock, writer_directory
 from ..related import store_suggestions
 from .curate import ApplyReport, apply_to_store
 from .ingest import IngestReport, ProgressCallback, bulk_ingest, ingest, is_new_store
+from .load import bulk_load_files, load
 
 
 @contextmanager
@@ -101,6 +102,33 @@ def apply_curation(store: str | Path | None = None, *, model: str | None = None,
     """Apply the store's curation file to everything stored (``topicgraph curate apply``), under its write lock."""
     with writing(store, wait=wait, command="topicgraph curate apply") as (opened, directory):
         return apply_to_store(opened, directory, model=model)
+
+
+def load_extractions(
+    files: Iterable[str | Path],
+    store: Store | str | Path | None = None,
+    *,
+    bulk: bool | None = None,
+    force: bool = False,
+    wait: float = 0.0,
+    on_article: ProgressCallback | None = None,
+) -> IngestReport:
+    """Apply extraction files (``topicgraph extract``) to ``store`` under the writers' rule (``topicgraph load``):
+    in bulk into an on-disk store that does not exist yet (``bulk``: default), else article by article, each
+    in one transaction, unchanged articles skipped unless ``force``. The files must have been extracted with
+    the store's curated knowledge base."""
+    files = [Path(f) for f in files]
+    given = not isinstance(store, (str, Path, type(None)))
+    directory = None if given else store_directory(store)
+    if bulk is None:
+        bulk = directory is not None and is_new_store(directory)
+    if bulk and (directory is None or not is_new_store(directory)):
+        raise StoreError("a bulk load builds a new on-disk store: give a store directory that does not exist yet")
+    if bulk:
+        with store_write_lock(directory, wait=wait, command="topicgraph load"):
+            return bulk_load_files(files, directory, curated_kb(directory), on_article=on_article)
+    with writing(store, wait=wait, command="topicgraph load") as (opened, directory):
+        return load(files, opened, curated_kb(directory), force=force, on_article=on_article)
 
 
 def store_related(store: Store | str | Path | None, suggestions: dict, method: str, wait: float = 0.0) -> None:
