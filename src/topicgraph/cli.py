@@ -708,5 +708,28 @@ def bench_related_command(n_articles, k, methods) -> None:
         click.echo(line)
 
 
+@bench.command("writers")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("-n", "--articles", "n_articles", default=128, show_default=True, help="First N German articles of PATHS.")
+@click.option("--model", default="none", show_default=True, metavar="NAME|PATH", help="NER merged at extraction ('none': gazetteer only).")
+@click.option("--writers", default="1,2,4", show_default=True, help="Numbers of concurrent writers (and extract processes).")
+@click.option("--unguarded/--no-unguarded", default=True, show_default=True,
+              help="Also run the most writers without the lease, to show what it prevents.")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Scratch directory (default: a temporary one).")
+def bench_writers_command(paths, n_articles, model, writers, unguarded, workdir) -> None:
+    """Concurrent writers into an oxigraph server (articles/s, check), extract on 1..N processes, load rates."""
+    from .evaluation.bench_ner import BenchInputError
+    from .evaluation.bench_writers import bench_writers
+
+    try:
+        counts = [int(w) for w in writers.split(",")]
+    except ValueError:
+        raise click.UsageError(f"--writers {writers!r}: expected numbers such as 1,2,4") from None
+    try:
+        bench_writers(paths or [Path(__file__).parent / "sample"], n_articles, model, counts, workdir, unguarded)
+    except BenchInputError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 if __name__ == "__main__":
     main()
