@@ -20,7 +20,7 @@ from topicgraph.pipeline.ingest import stored_hashes
 from topicgraph.pipeline.run import writing
 from topicgraph.sources import read_articles
 from topicgraph.store import RemoteSparqlStore, StoreLocked
-from topicgraph.store.lease import read_claims
+from topicgraph.store.lease import LeasedStore, WriterLease, read_claims
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 LEASE_TTL = 4  # seconds: a killed holder blocks the others this long
@@ -87,3 +87,20 @@ def test_a_second_writer_is_told_who_holds_the_store(server):
                 pass
     with writing(store, command="topicgraph curate apply"):  # released: the next writer gets it
         assert len(read_claims(store)) == 1
+
+
+@pytest.mark.server
+def test_the_claim_of_a_dead_writer_expires_and_a_stalled_holder_stops_writing(server):
+    store = RemoteSparqlStore(server)
+    dead = WriterLease(store, command="killed writer", ttl=2)
+    dead.acquire()
+    dead._stop.set()  # as if killed: no more renewals, the claim stays in the store
+    dead._renewer.join()
+    other = WriterLease(store, command="next writer", ttl=30)
+    assert other.try_acquire() and not other.held  # the dead writer's claim is still live
+    other.acquire(wait=20, poll=0.2)
+    assert other.held and [c.holder for c in read_claims(store)] == [other.holder]
+    with pytest.raises(StoreLocked, match="lease ran out"):
+        LeasedStore(store, dead).update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+    other.release()
+    assert read_claims(store) == []
