@@ -104,3 +104,41 @@ def test_the_claim_of_a_dead_writer_expires_and_a_stalled_holder_stops_writing(s
         LeasedStore(store, dead).update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
     other.release()
     assert read_claims(store) == []
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_two_writers_through_serve_allow_update_into_an_embedded_store(tmp_path):
+    from topicgraph.pipeline.run import ingest_archive
+    from topicgraph.serve import ServeConfig, serve_in_thread
+    from topicgraph.store import OxigraphStore
+
+    embedded = OxigraphStore(tmp_path / "store")
+    server, _thread = serve_in_thread(embedded, ServeConfig(port=0, allow_update=True, timeout=120))
+    try:
+        files = sorted(SAMPLE.iterdir())
+        halves = [files[: len(files) // 2 + 3], files[len(files) // 2 - 3:]]  # overlapping
+        errors: list[BaseException] = []
+
+        def write(paths):
+            try:
+                ingest_archive(paths, server.url, model="none", wait=300)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        import threading
+
+        threads = [threading.Thread(target=write, args=(half,)) for half in halves]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+    finally:
+        server.shutdown()
+        server.server_close()
+    expected = {a.id for a in read_articles([SAMPLE]) if hasattr(a, "id")}
+    assert set(stored_hashes(embedded)) == expected
+    report = check_store(embedded)
+    assert report.ok, [str(f) for f in report.violations][:5]
+    assert read_claims(embedded) == []
