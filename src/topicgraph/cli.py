@@ -715,8 +715,9 @@ def bench_related_command(n_articles, k, methods) -> None:
 @click.option("--writers", default="1,2,4", show_default=True, help="Numbers of concurrent writers (and extract processes).")
 @click.option("--unguarded/--no-unguarded", default=True, show_default=True,
               help="Also run the most writers without the lease, to show what it prevents.")
+@click.option("--synthetic", is_flag=True, help="A synthetic archive of N articles instead of PATHS (no extraction rows).")
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Scratch directory (default: a temporary one).")
-def bench_writers_command(paths, n_articles, model, writers, unguarded, workdir) -> None:
+def bench_writers_command(paths, n_articles, model, writers, unguarded, synthetic, workdir) -> None:
     """Concurrent writers into an oxigraph server (articles/s, check), extract on 1..N processes, load rates."""
     from .evaluation.bench_ner import BenchInputError
     from .evaluation.bench_writers import bench_writers
@@ -726,7 +727,8 @@ def bench_writers_command(paths, n_articles, model, writers, unguarded, workdir)
     except ValueError:
         raise click.UsageError(f"--writers {writers!r}: expected numbers such as 1,2,4") from None
     try:
-        bench_writers(paths or [Path(__file__).parent / "sample"], n_articles, model, counts, workdir, unguarded)
+        bench_writers(paths or [Path(__file__).parent / "sample"], n_articles, model, counts, workdir, unguarded,
+                      synthetic)
     except BenchInputError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -21,12 +21,14 @@ from pathlib import Path
 from ..integrity import count_findings
 from ..knowledge.kb import default_kb
 from ..model import Article
+from ..pipeline.extractions import Header, kb_digest, write_extractions
 from ..pipeline.ingest import stored_hashes
 from ..pipeline.load import load
 from ..pipeline.run import load_extractions
 from ..store import RemoteSparqlStore
 from .bench import oxigraph_server
 from .bench_ner import load_bench_articles
+from .synthetic import generate_extractions
 
 
 def write_corpus(articles: list[Article], path: Path) -> Path:
@@ -87,17 +89,33 @@ def _violations(store: RemoteSparqlStore) -> int:
     return len(count_findings(store))
 
 
+def synthetic_shards(n_articles: int, writers: Iterable[int], work: Path) -> dict[int, list[Path]]:
+    """Extraction files of a synthetic archive (evaluation.synthetic), split into 1 and each number of writers."""
+    extractions = list(generate_extractions(n_articles, seed=7))
+    header = Header(model="synthetic", kb=kb_digest(default_kb()))
+    shards: dict[int, list[Path]] = {}
+    for count in sorted(set(writers) | {1}):
+        shards[count] = [work / f"synthetic-{k}-of-{count}.jsonl" for k in range(1, count + 1)]
+        for k, path in enumerate(shards[count]):
+            write_extractions(path, header, extractions[k::count])
+    return shards
+
+
 def bench_writers(paths: Iterable[str | Path], n_articles: int = 128, model: str = "none",
-                  writers: Iterable[int] = (1, 2, 4), workdir: Path | None = None, unguarded: bool = True) -> list[str]:
-    """Run the benchmark; returns the lines it prints."""
-    articles, _ = load_bench_articles(paths)
-    articles = articles[:n_articles]
-    n = len(articles)
+                  writers: Iterable[int] = (1, 2, 4), workdir: Path | None = None, unguarded: bool = True,
+                  synthetic: bool = False) -> list[str]:
+    """Run the benchmark; returns the lines it prints. ``synthetic``: a synthetic archive of ``n_articles``
+    (no extraction rows) instead of the articles of ``paths``."""
     work = Path(workdir or tempfile.mkdtemp(prefix="topicgraph-bench-writers-"))
     work.mkdir(parents=True, exist_ok=True)
-    corpus = write_corpus(articles, work / "corpus.jsonl")
-    lines = [f"{n} articles, --model {model}, {os.cpu_count()} CPU cores (load average "
-             f"{os.getloadavg()[0]:.1f} at the start)"]
+    if synthetic:
+        n, source = n_articles, "synthetic articles"
+    else:
+        articles, _ = load_bench_articles(paths)
+        articles = articles[:n_articles]
+        n, source = len(articles), f"articles, --model {model}"
+        corpus = write_corpus(articles, work / "corpus.jsonl")
+    lines = [f"{n} {source}, {os.cpu_count()} CPU cores (load average {os.getloadavg()[0]:.1f} at the start)"]
 
     def say(line: str) -> None:
         lines.append(line)
@@ -106,7 +124,9 @@ def bench_writers(paths: Iterable[str | Path], n_articles: int = 128, model: str
     print(lines[0], flush=True)
     shards: dict[int, list[Path]] = {}
     base = None
-    for processes in sorted(set(writers) | {1}):
+    if synthetic:
+        shards = synthetic_shards(n, writers, work)
+    for processes in () if synthetic else sorted(set(writers) | {1}):
         seconds, shards[processes] = _extract(corpus, work, processes, model)
         base = base or seconds
         say(f"extract, {processes} process(es): {seconds:.1f} s, {n / seconds:.2f} articles/s "
