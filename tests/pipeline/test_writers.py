@@ -142,3 +142,32 @@ def test_two_writers_through_serve_allow_update_into_an_embedded_store(tmp_path)
     report = check_store(embedded)
     assert report.ok, [str(f) for f in report.violations][:5]
     assert read_claims(embedded) == []
+
+
+@pytest.mark.server
+def test_two_writers_starting_together_without_wait_do_not_both_give_up(server):
+    import threading
+
+    store = RemoteSparqlStore(server)
+    barrier = threading.Barrier(2)
+    held: list[str] = []
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        lease = WriterLease(store, command=name, ttl=30)
+        barrier.wait()
+        try:
+            lease.acquire(wait=0)
+        except StoreLocked as exc:
+            errors.append(exc)
+            return
+        held.append(name)
+        time.sleep(0.5)  # a short write: the other gets its turn within its contention retries
+        lease.release()
+
+    threads = [threading.Thread(target=write, args=(f"writer {i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and sorted(held) == ["writer 0", "writer 1"]

@@ -38,6 +38,9 @@ from .base import CountUpdate, Store, StoreError, StoreLocked, Triple
 
 #: Seconds a claim lives without renewal (``TOPICGRAPH_LEASE_TTL`` overrides it).
 DEFAULT_TTL = 60.0
+#: Seconds a writer keeps trying even with ``wait=0``: two writers that start together see each other's
+#: claims and both back off; one of them gets the lease on a later try.
+CONTENTION_RETRY = 3.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class WriterLease:
 
     def acquire(self, wait: float = 0.0, poll: float = 0.5) -> None:
         """Take the lease, waiting up to ``wait`` seconds for the holder; StoreLocked names it otherwise."""
-        deadline = time.monotonic() + max(wait, 0.0)
+        deadline = time.monotonic() + max(wait, CONTENTION_RETRY)
         while True:
             others = self.try_acquire()
             if not others:
