@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from topicgraph.knowledge.kb import default_kb
-from topicgraph.nlp import Extractor
 from topicgraph.pipeline.extract import extract_to_file
 from topicgraph.pipeline.extractions import (
     ExtractionFileError, extraction_from_json, extraction_to_json, read_extractions,
