@@ -155,6 +155,67 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Extraction file to write (JSON Lines).")
+@click.option("--shard", default="1/1", show_default=True, metavar="K/N",
+              help="Extract only every N-th article from the K-th (by position among the readable articles).")
+@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
+@click.option("--batch-size", default=16, show_default=True)
+@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes running the spaCy pipeline.")
+@click.pass_context
+def extract(ctx: click.Context, paths: tuple[Path, ...], output: Path, shard: str, model: str | None,
+            batch_size: int, n_process: int) -> None:
+    """Extract articles into a file without touching a store (with the --store's curated knowledge base)."""
+    from .knowledge.curation import curated_kb
+    from .pipeline.extract import extract_to_file
+    from .pipeline.extractions import parse_shard
+    from .store import store_directory
+
+    try:
+        part = parse_shard(shard)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    report = extract_to_file(paths, output, kb=curated_kb(store_directory(ctx.obj["store_spec"])), model=model,
+                             shard=part, n_process=n_process, batch_size=batch_size)
+    click.echo(f"{output}: {len(report.added)} articles extracted (shard {shard}); entities: {len(report.entities)}; "
+               f"mentions: {report.mentions}")
+    _print_problems(ctx, report)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Rewrite unchanged articles too.")
+@click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+              help="If another writer holds the store, wait this long for it before giving up.")
+@click.option("--bulk/--no-bulk", default=None,
+              help="Bulk loader (default: when the on-disk store does not exist yet), else one transaction per article.")
+@click.pass_context
+def load(ctx: click.Context, files: tuple[Path, ...], force: bool, wait: float, bulk: bool | None) -> None:
+    """Apply extraction files (from 'topicgraph extract') to the store."""
+    from .pipeline.run import load_extractions
+    from .store import StoreLocked
+
+    try:
+        report = load_extractions(files, ctx.obj["store_spec"], bulk=bulk, force=force, wait=wait)
+    except StoreLocked as exc:
+        raise click.ClickException(f"{exc} (--wait SECONDS)") from None
+    click.echo(f"articles: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged; "
+               f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}")
+    _print_problems(ctx, report)
+
+
+def _print_problems(ctx: click.Context, report) -> None:
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} file(s) or article(s) skipped:", err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+        ctx.exit(1)
+
+
+@main.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--name", help="Run a named query shipped with topicgraph.")
@@ -256,7 +317,8 @@ def article(ctx, article_id, lang) -> None:
 def related(ctx, article_id, k, method, since, same_language, store_results, fmt) -> None:
     """Suggest related articles, each with the shared entities (and terms) that made it."""
     from .knowledge.curation import curated_kb
-    from .related import RelatedIndex, store_suggestions, suggest_related
+    from .pipeline.run import store_related
+    from .related import RelatedIndex, suggest_related
     from .store import store_directory
 
     store = _store(ctx)
@@ -264,7 +326,7 @@ def related(ctx, article_id, k, method, since, same_language, store_results, fmt
     suggestions = suggest_related(store, article_id, k=k, method=method, since=_parse_since(since),
                                   same_language=same_language, index=index)
     if store_results:
-        store_suggestions(store, {article_id: suggestions}, method)
+        store_related(store, {article_id: suggestions}, method)
     if fmt == "json":
         click.echo(json.dumps([{"article": s.article_id, "title": s.title, "score": s.score,
                                 "shared": [{"entity": r.iri, "label": r.label, "weight": r.weight}
@@ -981,6 +1043,32 @@ def bench_site_command(n_articles, output) -> None:
     from .evaluation.bench_site import bench_site
 
     click.echo(bench_site(n_articles, output, echo=lambda m: click.echo(m, err=True)).format())
+
+
+@bench.command("writers")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("-n", "--articles", "n_articles", default=128, show_default=True, help="First N German articles of PATHS.")
+@click.option("--model", default="none", show_default=True, metavar="NAME|PATH", help="NER merged at extraction ('none': gazetteer only).")
+@click.option("--writers", default="1,2,4", show_default=True, help="Numbers of concurrent writers (and extract processes).")
+@click.option("--unguarded/--no-unguarded", default=True, show_default=True,
+              help="Also run the most writers without the lease, to show what it prevents.")
+@click.option("--synthetic", is_flag=True, help="A synthetic archive of N articles instead of PATHS (no extraction rows).")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Scratch directory (default: a temporary one).")
+def bench_writers_command(paths, n_articles, model, writers, unguarded, synthetic, workdir) -> None:
+    """Concurrent writers into an oxigraph server (articles/s, check), extract on 1..N processes, load rates."""
+    from .evaluation.bench_ner import BenchInputError
+    from .evaluation.bench_writers import bench_writers
+
+    try:
+        counts = [int(w) for w in writers.split(",")]
+    except ValueError:
+        raise click.UsageError(f"--writers {writers!r}: expected numbers such as 1,2,4") from None
+    try:
+        bench_writers(paths or [Path(__file__).parent / "sample"], n_articles, model, counts, workdir, unguarded,
+                      synthetic)
+    except BenchInputError as exc:
+        raise click.ClickException(str(exc)) from None
+
 
 if __name__ == "__main__":
     main()

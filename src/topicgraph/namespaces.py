@@ -112,6 +112,10 @@ class TG(DefinedNamespace):
     vocabularyKind: URIRef
     conceptCount: URIRef
     labelCount: URIRef
+    # writer lease of a shared store (store/lease.py)
+    WriterClaim: URIRef
+    claimHolder: URIRef
+    claimExpires: URIRef
 
 
 ENT = Namespace(BASE + "entity/")
@@ -135,6 +139,9 @@ RESOLUTION = Namespace(BASE + "resolution/")
 VOCAB_GRAPHS = Namespace(BASE + "graph/vocab/")
 #: Derived named graph that holds the stored related-article suggestions.
 RELATED_GRAPH = GRAPH["related"]
+#: Named graph of the writers' claims on a shared store (store/lease.py); empty when nobody writes.
+LEASE_GRAPH = GRAPH["lease"]
+LEASE = Namespace(BASE + "lease/")
 
 PREFIXES: dict[str, Namespace | str] = {
     "tg": TG._NS,
@@ -277,3 +284,8 @@ def curie_iri(value: str) -> URIRef | None:
 def article_id_from_iri(iri: str) -> str:
     """Inverse of :func:`article_iri`."""
     return unquote(str(iri)[len(str(ART)):])
+
+
+def lease_claim_iri(token: str) -> URIRef:
+    """The node of one writer's claim on a shared store (store/lease.py)."""
+    return LEASE[_segment(token)]

@@ -150,7 +150,7 @@ def bulk_ingest(
     """
     kb = kb or (extractor.kb if extractor else default_kb())
     extractor = extractor or Extractor(kb)
-    database, partial = directory / OXIGRAPH_DIR, directory / f"{OXIGRAPH_DIR}.partial"
+    database = directory / OXIGRAPH_DIR
     if database.exists():
         existing = OxigraphStore(database)
         try:
@@ -160,8 +160,23 @@ def bulk_ingest(
         if count:
             raise StoreError(f"{directory}: the store already holds {count} articles; a bulk load only builds "
                              "a new store (an incremental ingest, bulk=False, adds to this one)")
-    shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted bulk load
     report = IngestReport()
+
+    def extractions() -> Iterator[Extraction]:
+        per_call = extractor.articles_per_call(batch_size)
+        for batch in _article_batches(paths, report, {}, True, per_call, on_article, options):
+            yield from _extract_batch(extractor, batch, report, batch_size)
+
+    return bulk_write(extractions(), directory, kb, report, on_article=on_article, related_k=related_k)
+
+
+def bulk_write(extractions: Iterable[Extraction], directory: Path, kb: KnowledgeBase, report: IngestReport,
+               on_article: ProgressCallback | None = None, related_k: int | None = 10) -> IngestReport:
+    """Build the store in ``directory`` from ``extractions`` with the bulk loader (what :func:`bulk_ingest`
+    does once the articles are extracted; ``topicgraph load`` into a new store). The caller has checked that
+    the store holds no articles and holds the write lock; the new database replaces the old only when complete."""
+    database, partial = directory / OXIGRAPH_DIR, directory / f"{OXIGRAPH_DIR}.partial"
+    shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted bulk load
     totals = DerivedTotals()
 
     def quads() -> Iterator[ox.Quad]:
@@ -169,18 +184,16 @@ def bulk_ingest(
             yield ox_quad(s, p, o, g)
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
-        per_call = extractor.articles_per_call(batch_size)
-        for batch in _article_batches(paths, report, {}, True, per_call, on_article, options):
-            for extraction in _extract_batch(extractor, batch, report, batch_size):
-                graph, triples = article_graph(extraction)
-                try:
-                    converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
-                except _DATA_ERRORS as exc:
-                    _cannot_store(report, extraction, exc)
-                    continue
-                yield from converted
-                totals.add(extraction)
-                _record(report, extraction, len(converted), False, on_article)
+        for extraction in extractions:
+            graph, triples = article_graph(extraction)
+            try:
+                converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
+            except _DATA_ERRORS as exc:
+                _cannot_store(report, extraction, exc)
+                continue
+            yield from converted
+            totals.add(extraction)
+            _record(report, extraction, len(converted), False, on_article)
         for s, p, o in totals.triples():
             yield ox_quad(s, p, o, DERIVED_GRAPH)
 
