@@ -80,3 +80,14 @@ def test_load_refuses_a_broken_file_or_another_knowledge_base(tmp_path, extracte
         load_extractions([other], "memory")
     with pytest.raises(ExtractionFileError, match="not an extraction file"):
         load_extractions([SAMPLE / "articles.jsonl"], "memory")
+
+
+def test_authors_and_topics_survive_the_json_round_trip():
+    import datetime as dt
+
+    from topicgraph.model import Article, Extraction
+    from topicgraph.pipeline.extractions import extraction_from_json, extraction_to_json
+
+    original = Extraction(Article("a-1", "Titel", "Text.", date=dt.date(2024, 1, 2), authors=("Anna Berger",)),
+                          topics=("https://w3id.org/topicgraph/concept/wohnbau",))
+    assert extraction_from_json(extraction_to_json(original)) == original

@@ -71,6 +71,7 @@ def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
                      for e in extraction.entities.values()],
         "salience": extraction.salience,
         "about": list(extraction.about),
+        "topics": list(extraction.topics),
         "relations": [[r.predicate, r.subject, r.object, r.sentence, r.evidence, r.pattern]
                       for r in extraction.relations],
         "terms": extraction.terms,
@@ -82,7 +83,7 @@ def extraction_from_json(doc: dict[str, Any]) -> Extraction:
     """The extraction :func:`extraction_to_json` wrote (equal to the original)."""
     a = dict(doc["article"])
     a["date"] = dt.date.fromisoformat(a["date"]) if a.get("date") else None
-    for key in ("categories", "tags", "headings"):
+    for key in ("categories", "tags", "headings", "authors"):
         a[key] = tuple(a.get(key) or ())
     entities = {}
     for iri, etype, label, alt, same, in_kb, broader in doc["entities"]:
@@ -94,6 +95,7 @@ def extraction_from_json(doc: dict[str, Any]) -> Extraction:
         entities=entities,
         salience=dict(doc["salience"]),
         about=tuple(doc["about"]),
+        topics=tuple(doc.get("topics", ())),
         relations=[Relation(*r) for r in doc["relations"]],
         terms=doc["terms"],
         candidates=[NameCandidate(*c) for c in doc["candidates"]],
