@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TopicgraphError
+from ..knowledge.curation import curated_kb
 
 
 def _extract_shard(shard: int, paths: list[str], out_dir: str, shards: int, model: str | None,
                    store_dir: str | None) -> str:
     """One task: extract shard ``shard`` of ``shards`` into ``out_dir``; returns the file's path."""
-    from ..knowledge.curation import curated_kb
-    from .extract import extract_to_file
+    from .extract import extract_to_file  # imported on the worker, where the task runs
 
     output = Path(out_dir) / f"extractions-{shard:04d}-of-{shards:04d}.jsonl"
     report = extract_to_file(paths, output, kb=curated_kb(Path(store_dir) if store_dir else None), model=model,

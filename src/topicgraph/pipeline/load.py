@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..knowledge.kb import KnowledgeBase
 from ..model import Extraction, SourceProblem
-from ..store import Store, load_kb_graph
+from ..store import Store
+from ..store.vocabularies import write_kb_graphs
 from ..store.derived import check_layout
 from ..store.entities import write_curation_graph
 from .extractions import ExtractionFileError, kb_digest, read_extractions, read_header
@@ -55,7 +56,7 @@ def load(files: Iterable[Path], store: Store, kb: KnowledgeBase, force: bool = F
     files = check_files(files, kb)
     report = IngestReport()
     check_layout(store)
-    load_kb_graph(store, kb.graph)
+    write_kb_graphs(store, kb)
     write_curation_graph(store, kb)
     known = stored_hashes(store)
     for extraction in unique_extractions(files, report):
