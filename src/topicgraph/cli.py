@@ -145,13 +145,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
                f"entities: {len(report.entities)}; mentions: {report.mentions}; triples: {report.triples}"
                + (f"; languages: {', '.join(f'{lang} {n}' for lang, n in sorted(report.languages.items()))}"
                   if report.languages else ""))
-    for problem in report.warnings:
-        click.echo(f"warning: {problem}", err=True)
-    if report.problems:
-        click.echo(f"{len(report.problems)} file(s) or article(s) skipped:", err=True)
-        for problem in report.problems:
-            click.echo(f"  {problem}", err=True)
-        ctx.exit(1)
+    _print_problems(ctx, report)
 
 
 @main.command()
@@ -206,6 +200,7 @@ def load(ctx: click.Context, files: tuple[Path, ...], force: bool, wait: float, 
 
 
 def _print_problems(ctx: click.Context, report) -> None:
+    """Warnings, then skipped files or articles (one line each; exit 1 if any)."""
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     if report.problems:

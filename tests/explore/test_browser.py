@@ -42,14 +42,6 @@ def page_file(tmp_path_factory) -> tuple[Path, int]:
     return path, chosen.graph.number_of_nodes()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class Session:
     """One loaded page with what it requested, logged and opened as dialogs."""
 

@@ -16,7 +16,7 @@ from topicgraph.explore import ExploreOptions, build_graph, render_html, select_
 from topicgraph.evaluation.explore_synthetic import synthetic_explorer_graph
 from topicgraph.store import open_store
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not CHROMIUM.exists():
@@ -50,14 +50,6 @@ def pages(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     (base / "sample.html").write_text(render_html(sample, title="sample"), encoding="utf-8")
     gm = next(n for n, names in sample.graph.nodes(data="names") if names and "GM" in names)
     return {"big": (base / "big.html", aliased), "sample": (base / "sample.html", gm)}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
