@@ -542,13 +542,22 @@ def _parse_since(value: str | None) -> dt.date | None:
         raise ValueError(f"--since {value!r}: expected a date YYYY-MM-DD") from None
 
 
-def _curation_target(ctx: click.Context):
+def _disk_store(ctx: click.Context, who_needs: str) -> Path:
+    """The directory of the on-disk store; a usage error starting with ``who_needs`` ("curation needs") otherwise."""
     from .store import store_directory
 
     directory = store_directory(ctx.obj["store_spec"])
     if directory is None:
-        raise click.UsageError("curation needs an on-disk store (--store PATH)")
+        raise click.UsageError(f"{who_needs} an on-disk store (--store PATH)")
     return directory
+
+
+def _curation_target(ctx: click.Context) -> Path:
+    return _disk_store(ctx, "curation needs")
+
+
+_wait = click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
+                     help="If another process is writing the store, wait this long for it.")
 
 
 def _record(ctx: click.Context, action: str, value: str, by: str, why: str, **extra: str) -> None:
@@ -673,8 +682,7 @@ def curate_list(ctx) -> None:
 
 @curate.command("apply")
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy NER pipeline used to re-extract.")
-@click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
-              help="If another writer holds the store, wait this long for it before giving up.")
+@_wait
 @click.pass_context
 def curate_apply(ctx, model, wait) -> None:
     """Re-apply the curation to the whole store (re-extract articles whose files exist, rewrite the rest)."""
@@ -691,17 +699,8 @@ def vocab() -> None:
     """Vocabularies of the knowledge base: SKOS thesauri and CSV entity lists (recorded in <store>/vocabularies.toml)."""
 
 
-def _vocab_target(ctx: click.Context):
-    from .store import store_directory
-
-    directory = store_directory(ctx.obj["store_spec"])
-    if directory is None:
-        raise click.UsageError("vocabularies need an on-disk store (--store PATH)")
-    return directory
-
-
-_wait = click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
-                     help="If another process is writing the store, wait this long for it.")
+def _vocab_target(ctx: click.Context) -> Path:
+    return _disk_store(ctx, "vocabularies need")
 
 
 @vocab.command("add")
