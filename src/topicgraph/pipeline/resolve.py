@@ -74,6 +74,11 @@ class Node:
         return self.types.most_common(1)[0][0] if self.types else EntityType.ORGANIZATION
 
 
+def _weight(node: Node) -> int:
+    """How often the store has the node: its mentions' type counts added up."""
+    return sum(node.types.values())
+
+
 @dataclass(frozen=True)
 class Merge:
     """One node merged into another, by a rule on evidence."""
@@ -255,6 +260,10 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
             owners = {o for o in owners if nodes[o].type == node.type}
         if len(owners) == 1:
             target = nodes[owners.pop()]
+            if node.type != EntityType.PERSON and _weight(node) > _weight(target):
+                # a lone name seen more often than the longer one is a thing of its own ("Österreich",
+                # "Paris", "ÖVP"), not its abbreviation ("Österreich Asyl", "Paris St. Germain", "ÖVP Wien")
+                continue
             part = "surname" if node.type == EntityType.PERSON else "short name"
             link(node.iri, target.iri, "short-name",
                  f"{node.label!r} is the {part} of {target.label!r} and of no other node")
