@@ -938,11 +938,13 @@ def bench_queries_command(articles, rdflib_articles, with_server, repeat, workdi
 @click.option("--articles", default=10_000, show_default=True, help="Synthetic articles.")
 @click.option("--repeat", default=20, show_default=True, help="Runs per named query (p50 over them).")
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Where the store goes (default: a temporary directory).")
-def bench_serve_command(articles, repeat, workdir) -> None:
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Build the synthetic store in this directory once and reuse it in later runs of the same size.")
+def bench_serve_command(articles, repeat, workdir, keep) -> None:
     """p50 per named query in process, through serve's engine worker process, and over HTTP."""
     from .evaluation.bench_serve import run_serve_bench
 
-    run_serve_bench(articles, repeat=repeat, workdir=workdir, echo=click.echo)
+    run_serve_bench(articles, repeat=repeat, workdir=workdir, keep=keep, echo=click.echo)
 
 
 @bench.command("soak")

@@ -75,3 +75,19 @@ def test_bench_serve_prints_the_four_ways():
     assert set(figures["queries"]) >= {"co-mentioned", "articles-mentioning"}
     assert all(set(entry) == set(COLUMNS) and all(v > 0 for v in entry.values()) for entry in figures["queries"].values())
     assert any("worker overhead per named query" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_bench_serve_keeps_and_reuses_its_store(tmp_path):
+    from topicgraph.evaluation.bench_serve import KEPT_MARKER, run_serve_bench
+
+    first: list[str] = []
+    run_serve_bench(30, repeat=1, keep=tmp_path, echo=first.append)
+    assert (tmp_path / KEPT_MARKER).read_text().strip() == "30"
+    again: list[str] = []
+    figures = run_serve_bench(30, repeat=1, keep=tmp_path, echo=again.append)
+    assert any("reused from" in line for line in again) and not any("reused from" in line for line in first)
+    assert figures["queries"]["articles-mentioning"]
+    other: list[str] = []
+    run_serve_bench(20, repeat=1, keep=tmp_path, echo=other.append)  # another size: built anew
+    assert (tmp_path / KEPT_MARKER).read_text().strip() == "20" and not any("reused from" in l for l in other)

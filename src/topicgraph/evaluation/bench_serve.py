@@ -8,6 +8,8 @@ query (a) on embedded Oxigraph in this process, (b) through :class:`~topicgraph.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import statistics
 import tempfile
 import time
@@ -28,20 +30,45 @@ def _timed_ms(store: Store, name: str, params: dict[str, str]) -> tuple[float, i
     return (time.perf_counter() - start) * 1000, rows
 
 
-def run_serve_bench(n_articles: int, repeat: int = 20, workdir: Path | None = None, echo: Echo = print) -> dict:
+#: Written beside a kept benchmark store once it is complete: the number of synthetic articles it holds.
+KEPT_MARKER = "bench-articles.txt"
+
+
+def _synthetic_store(directory: Path, n_articles: int, params: dict, echo: Echo) -> OxigraphStore:
+    """The synthetic archive in ``directory``: reused when a complete one of this size is there, else built."""
+    marker = directory / KEPT_MARKER
+    if marker.is_file() and marker.read_text().strip() == str(n_articles):
+        echo(f"synthetic archive: {n_articles} articles, reused from {directory}")
+        return OxigraphStore(directory / OXIGRAPH_DIR)
+    if (directory / OXIGRAPH_DIR).exists():
+        shutil.rmtree(directory / OXIGRAPH_DIR)
+    marker.unlink(missing_ok=True)
+    store = OxigraphStore(directory / OXIGRAPH_DIR)
+    quads, _, seconds = _load(store, n_articles)
+    store.optimize()
+    store_suggestions(store, params["related-articles"]["article"])
+    store.close()  # flushed to disk before the marker says the archive is complete
+    marker.write_text(f"{n_articles}\n")
+    echo(f"synthetic archive: {n_articles} articles, {quads:,} quads, loaded in {seconds:.1f} s")
+    return OxigraphStore(directory / OXIGRAPH_DIR)
+
+
+def run_serve_bench(n_articles: int, repeat: int = 20, workdir: Path | None = None, keep: Path | None = None,
+                    echo: Echo = print) -> dict:
     """p50 per named query in process, through the worker, and over HTTP without and with it.
 
     The four ways run in turn for every repetition (the worker opens the store read-only beside this
-    process), so a busy machine slows them alike."""
+    process), so a busy machine slows them alike. With ``keep`` the synthetic store is built in that
+    directory once and reused by later runs of the same size (a 100k-article archive takes an hour)."""
     figures: dict = {"articles": n_articles, "queries": {}}
     params = bench_parameters(n_articles)
-    with tempfile.TemporaryDirectory(prefix="topicgraph-serve-bench-", dir=workdir) as tmp:
-        directory = Path(tmp)
-        store = OxigraphStore(directory / OXIGRAPH_DIR)
-        quads, _, seconds = _load(store, n_articles)
-        store.optimize()
-        store_suggestions(store, params["related-articles"]["article"])
-        echo(f"synthetic archive: {n_articles} articles, {quads:,} quads, loaded in {seconds:.1f} s")
+    with contextlib.ExitStack() as stack:
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            directory = keep
+        else:
+            directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="topicgraph-serve-bench-", dir=workdir)))
+        store = _synthetic_store(directory, n_articles, params, echo)
         start = time.perf_counter()
         isolated = IsolatedStore(directory, read_only=True)
         figures["worker_start_s"] = time.perf_counter() - start
