@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import spacy
 
 from topicgraph.knowledge.kb import default_kb
@@ -30,3 +34,25 @@ def test_exact_spelling_wins_over_an_inflected_label_in_any_table_order() -> Non
         found.append((matches[0].iri, matches[0].confidence))
     assert found[0] == found[1]
     assert found[0][1] == CONFIDENCE_EXACT > CONFIDENCE_INFLECTED
+
+
+def test_every_spelling_of_a_label_is_a_pattern_so_the_exact_one_can_win() -> None:
+    nlp = spacy.blank("en")
+    gazetteer = Gazetteer(default_kb(), nlp.tokenizer, language="en")
+    raws = {p.raw for ps in gazetteer.by_first.values() for p in ps}
+    # "data center" and "data centers" share their lookup keys; both are kept, not the one seen first
+    assert {("data", "center"), ("data", "centers")} <= raws
+    for text in ("data center", "data centers"):
+        (match,) = gazetteer.match_pieces(pieces_of(nlp, text))
+        assert match.confidence == CONFIDENCE_EXACT
+
+
+def test_knowledge_base_and_gazetteer_do_not_depend_on_the_hash_seed() -> None:
+    # extraction on another process (a Dask worker, --n-process) must give the same mentions and confidences
+    script = ("import spacy; from topicgraph.knowledge.kb import default_kb; from topicgraph.nlp.gazetteer import Gazetteer; "
+              "kb = default_kb(); g = Gazetteer(kb, spacy.blank('de').tokenizer); "
+              "print([(l.text, l.iri) for l in kb.labels]); print(sorted(k for k in g.by_first)[:50]); "
+              "print([[p.raw for p in g.by_first[k]] for k in sorted(g.by_first)])")
+    outputs = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed},
+                              capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1

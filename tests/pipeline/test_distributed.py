@@ -23,9 +23,5 @@ def test_extract_on_a_local_dask_cluster_then_load_equals_ingest(tmp_path):
     report = load_extractions(files, tmp_path / "loaded")
     assert len(report.added) == 18 and not report.problems
     ingest_archive([SAMPLE], tmp_path / "ingested")
-    loaded, ingested = named_quads(tmp_path / "loaded"), named_quads(tmp_path / "ingested")
-    # The same articles, mentions, entities, relations and statistics. Known limit (docs/writers.md): a
-    # mention of a new entity that another shard minted keeps the confidence of a first sighting.
-    confidence = " <https://w3id.org/topicgraph/ontology#confidence> "
-    assert {q for q in loaded if confidence not in q} == {q for q in ingested if confidence not in q}
-    assert all(confidence in q for q in loaded ^ ingested)
+    # the same graph, quad for quad: extraction does not depend on the worker process (its hash seed)
+    assert named_quads(tmp_path / "loaded") == named_quads(tmp_path / "ingested")

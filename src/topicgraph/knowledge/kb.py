@@ -106,13 +106,15 @@ class KnowledgeBase:
     def _index(self) -> None:
         g = self.graph
         for cls_iri, etype in _TYPE_BY_CLASS.items():
-            for subject in g.subjects(RDF.type, cls_iri):
+            # sorted: the order of labels decides ties in the gazetteer and the linker, and rdflib's
+            # iteration order changes with the interpreter's hash seed (one process to the next)
+            for subject in sorted(g.subjects(RDF.type, cls_iri)):
                 if not isinstance(subject, URIRef) or str(subject) in self.entities:
                     continue
                 pref = self._pref_label(subject)
                 alts: list[str] = []
                 for pred in (SKOS.prefLabel, SKOS.altLabel, RDFS.label, SKOS.hiddenLabel):
-                    for lit in g.objects(subject, pred):
+                    for lit in sorted(g.objects(subject, pred)):
                         if isinstance(lit, Literal):
                             lang = (lit.language or "").lower()
                             self.labels.append(Label(str(lit), lang, str(subject), pred == SKOS.prefLabel))
@@ -130,7 +132,7 @@ class KnowledgeBase:
 
     def _pref_label(self, subject: URIRef, language: str = "de") -> str:
         best: str | None = None
-        for lit in self.graph.objects(subject, SKOS.prefLabel):
+        for lit in sorted(self.graph.objects(subject, SKOS.prefLabel)):
             if isinstance(lit, Literal):
                 if (lit.language or "") == language:
                     return str(lit)

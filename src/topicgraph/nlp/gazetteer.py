@@ -71,7 +71,7 @@ class Gazetteer:
         self.by_first: dict[str, list[Pattern]] = defaultdict(list)
         self.compound_prefix: dict[str, list[Pattern]] = defaultdict(list)
         self.compound_suffix: dict[str, list[Pattern]] = defaultdict(list)
-        seen: set[tuple[tuple[str, ...], str]] = set()
+        seen: set[tuple[tuple[str, ...], str]] = set()  # every spelling of a label: the closest one wins
         for label in kb.labels:
             entity = kb.get(label.iri)
             if entity is None:
@@ -81,10 +81,10 @@ class Gazetteer:
                 pieces.extend(p.text for p in split_pieces(tok.text, tok.idx, i))
             if not pieces:
                 continue
-            keys = tuple(self._pattern_key(p) for p in pieces)
-            if (keys, label.iri) in seen:
+            if (tuple(pieces), label.iri) in seen:
                 continue
-            seen.add((keys, label.iri))
+            seen.add((tuple(pieces), label.iri))
+            keys = tuple(self._pattern_key(p) for p in pieces)
             pattern = Pattern(tuple(pieces), keys, label.iri, entity.type)
             self.by_first[keys[0]].append(pattern)
             if pattern.is_technology and len(pieces) == 1 and len(pieces[0]) >= MIN_COMPOUND_PART:
