@@ -74,6 +74,37 @@ def _csv_column_options(command):
     return command
 
 
+def _reading_options(command):
+    """How ``ingest`` and ``extract`` read their input: CSV columns and dialect, WordPress pages and drafts,
+    the size limit (collected by :func:`_read_options`)."""
+    options = [
+        click.option("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed; tab for .tsv)."),
+        click.option("--csv-quote", metavar="CHAR", help="CSV quote character (default: sniffed)."),
+        click.option("--csv-header/--csv-no-header", default=None,
+                     help="Whether the CSV's first row names the columns (default: yes, unless every --csv-* "
+                          "column is a number)."),
+        click.option("--wxr-pages", is_flag=True, help="WordPress exports: read pages too, not only posts."),
+        click.option("--wxr-drafts", is_flag=True, help="WordPress exports: read drafts, pending and scheduled posts too."),
+        click.option("--max-chars", type=click.IntRange(min=1), metavar="N",
+                     help="Skip (one line each) articles longer than N characters; without it long texts are "
+                          "processed in chunks."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return _csv_column_options(command)
+
+
+def _read_options(reading: dict):
+    """The :class:`~topicgraph.sources.ReadOptions` of the options :func:`_reading_options` added."""
+    from .sources import CsvOptions, ReadOptions
+
+    columns = {name[len("csv_"):]: value for name, value in reading.items()
+               if name.startswith("csv_") and name not in ("csv_delimiter", "csv_quote", "csv_header") and value}
+    csv = CsvOptions(columns, reading["csv_delimiter"], reading["csv_quote"], reading["csv_header"])
+    return ReadOptions(csv, wxr_pages=reading["wxr_pages"], wxr_drafts=reading["wxr_drafts"],
+                       max_chars=reading["max_chars"])
+
+
 def _model_spec(value: str | None) -> str | None:
     """``--model`` checked early: a malformed per-language spec is a usage error."""
     from .nlp.models import ModelSpecError, parse_model_spec
@@ -100,31 +131,19 @@ def _model_spec(value: str | None) -> str | None:
                    "when the store does not exist yet, off otherwise (articles are then written one by one).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline (linking and writing stay in this one).")
-@_csv_column_options
-@click.option("--csv-delimiter", metavar="CHAR", help="CSV delimiter (default: sniffed; tab for .tsv).")
-@click.option("--csv-quote", metavar="CHAR", help="CSV quote character (default: sniffed).")
-@click.option("--csv-header/--csv-no-header", default=None,
-              help="Whether the CSV's first row names the columns (default: yes, unless every --csv-* column is a number).")
-@click.option("--wxr-pages", is_flag=True, help="WordPress exports: read pages too, not only posts.")
-@click.option("--wxr-drafts", is_flag=True, help="WordPress exports: read drafts, pending and scheduled posts too.")
-@click.option("--max-chars", type=click.IntRange(min=1), metavar="N",
-              help="Skip (one line each) articles longer than N characters; without it long texts are processed in chunks.")
+@_reading_options
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force: bool, batch_size: int,
-           wait: float, bulk: bool | None, n_process: int, csv_delimiter: str | None, csv_quote: str | None,
-           csv_header: bool | None, wxr_pages: bool, wxr_drafts: bool, max_chars: int | None, **csv_columns) -> None:
+           wait: float, bulk: bool | None, n_process: int, **reading) -> None:
     """Read article files, folders, exports (CSV/TSV, WordPress WXR, RSS/Atom), archives (.zip, .tar.gz)
     or JSON lines on standard input (PATH '-') into the store."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .pipeline.run import ingest_archive
-    from .sources import CsvOptions, ReadOptions
     from .store import StoreLocked, store_directory
 
-    columns = {name[len("csv_"):]: value for name, value in csv_columns.items() if value}
-    options = ReadOptions(CsvOptions(columns, csv_delimiter, csv_quote, csv_header), wxr_pages=wxr_pages,
-                          wxr_drafts=wxr_drafts, max_chars=max_chars)
+    options = _read_options(reading)
     if bulk and store_directory(ctx.obj["store_spec"]) is None:
         raise click.UsageError("--bulk builds an on-disk store: pass --store DIR (not memory or a URL)")
     console = Console(stderr=True)
@@ -153,13 +172,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], model: str | None, force
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Extraction file to write (JSON Lines).")
 @click.option("--shard", default="1/1", show_default=True, metavar="K/N",
               help="Extract only every N-th article from the K-th (by position among the readable articles).")
-@click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged (default: the shipped German model; 'none' for gazetteer only).")
+@click.option("--model", default=None, metavar="NAME|PATH|en=NAME,de=NAME", callback=lambda c, p, v: _model_spec(v),
+              help="spaCy pipeline whose NER is merged, as for ingest ('none' for gazetteer only).")
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline.")
+@_reading_options
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[Path, ...], output: Path, shard: str, model: str | None,
-            batch_size: int, n_process: int) -> None:
+            batch_size: int, n_process: int, **reading) -> None:
     """Extract articles into a file without touching a store (with the --store's curated knowledge base)."""
     from .knowledge.curation import curated_kb
     from .pipeline.extract import extract_to_file
@@ -171,7 +192,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], output: Path, shard: st
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     report = extract_to_file(paths, output, kb=curated_kb(store_directory(ctx.obj["store_spec"])), model=model,
-                             shard=part, n_process=n_process, batch_size=batch_size)
+                             shard=part, n_process=n_process, batch_size=batch_size, options=_read_options(reading))
     click.echo(f"{output}: {len(report.added)} articles extracted (shard {shard}); entities: {len(report.entities)}; "
                f"mentions: {report.mentions}")
     _print_problems(ctx, report)

@@ -209,3 +209,20 @@ def test_authors_from_csv_wxr_and_front_matter_reach_the_graph_and_the_json_ld(t
     assert {str(o) for _s, p, o in triples if p == DCTERMS.creator} == {"Anna Berger", "Tom Lee"}
     unsigned = Article("x", "T", "Ein Text.")
     assert unsigned.content_hash != Article("x", "T", "Ein Text.", authors=("A",)).content_hash
+
+
+def test_cli_extract_reads_a_csv_with_the_options_of_ingest(tmp_path: Path) -> None:
+    runner = CliRunner()
+    output = tmp_path / "x.jsonl"
+    result = runner.invoke(main, ["extract", str(FILES / "no-header.csv"), "-o", str(output), "--model", "none",
+                                  "--csv-categories", "1", "--csv-text", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2 articles extracted" in result.stdout
+    loaded = runner.invoke(main, ["--store", str(tmp_path / "store"), "load", str(output)])
+    assert loaded.exit_code == 0, loaded.output
+    ingested = runner.invoke(main, ["--store", "memory", "ingest", str(FILES / "no-header.csv"), "--model", "none",
+                                    "--csv-categories", "1", "--csv-text", "2"])
+    assert ingested.stdout.startswith("articles: 2 added")
+    result = runner.invoke(main, ["extract", str(FILES / "no-header.csv"), "-o", str(output), "--model", "none",
+                                  "--csv-text", "2", "--max-chars", "50"])
+    assert "more than the limit of 50 (--max-chars); skipped" in result.stderr and "Traceback" not in result.output

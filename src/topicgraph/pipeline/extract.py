@@ -8,20 +8,21 @@ from pathlib import Path
 from ..knowledge.kb import KnowledgeBase, default_kb
 from ..model import Article, Extraction, SourceProblem
 from ..nlp import Extractor
-from ..sources import read_articles
+from ..sources import ReadOptions, read_articles
 from .extractions import Header, kb_digest, write_extractions
 from .ingest import IngestReport, ProgressCallback, _extract_batch
 
 
-def shard_articles(paths: Iterable[str | Path], report: IngestReport, shard: tuple[int, int] = (1, 1)
-                   ) -> Iterator[Article]:
+def shard_articles(paths: Iterable[str | Path], report: IngestReport, shard: tuple[int, int] = (1, 1),
+                   options: ReadOptions | None = None) -> Iterator[Article]:
     """The articles under ``paths`` in reading order, every N-th from the K-th (``shard`` = (K, N), by the
     article's position among the readable ones); problems and duplicate ids go to ``report`` (problems
-    only in shard 1, so that N shards report each once)."""
+    only in shard 1, so that N shards report each once). ``options``: how the readers take CSV columns,
+    WordPress pages and drafts, and the size limit, as for ingest."""
     k, n = shard
     seen: dict[str, str] = {}
     position = 0
-    for item in read_articles(paths):
+    for item in read_articles(paths, options):
         if isinstance(item, SourceProblem):
             if k == 1:
                 (report.warnings if item.is_warning else report.problems).append(item)
@@ -63,7 +64,8 @@ def extract_articles(articles: Iterable[Article], extractor: Extractor, report: 
 
 def extract_to_file(paths: Iterable[str | Path], output: Path, *, kb: KnowledgeBase | None = None,
                     model: str | None = None, shard: tuple[int, int] = (1, 1), n_process: int = 1,
-                    batch_size: int = 16, on_article: ProgressCallback | None = None) -> IngestReport:
+                    batch_size: int = 16, on_article: ProgressCallback | None = None,
+                    options: ReadOptions | None = None) -> IngestReport:
     """Extract the articles under ``paths`` (shard K of N) into the extraction file ``output``, touching no
     store; deterministic for the same input, model and knowledge base. ``report.added``: the ids extracted."""
     kb = kb or default_kb()
@@ -71,6 +73,6 @@ def extract_to_file(paths: Iterable[str | Path], output: Path, *, kb: KnowledgeB
     report = IngestReport()
     header = Header(model=str(model) if model is not None else "shipped", kb=kb_digest(kb),
                     shard=f"{shard[0]}/{shard[1]}")
-    write_extractions(Path(output), header, extract_articles(shard_articles(paths, report, shard), extractor,
+    write_extractions(Path(output), header, extract_articles(shard_articles(paths, report, shard, options), extractor,
                                                               report, batch_size, on_article))
     return report
