@@ -43,6 +43,6 @@ def extract_on_dask(client, paths: Iterable[str | Path], out_dir: str | Path, sh
     out_dir.mkdir(parents=True, exist_ok=True)
     shards = shards or max(1, len(client.scheduler_info()["workers"]))
     bag = db.from_sequence(range(1, shards + 1), npartitions=shards)
-    files = bag.map(_extract_shard, [str(p) for p in paths], str(out_dir), shards, model,
-                    str(store_dir) if store_dir else None, options).compute(scheduler=client.get)
+    files = bag.map(_extract_shard, paths=[str(p) for p in paths], out_dir=str(out_dir), shards=shards, model=model,
+                    store_dir=str(store_dir) if store_dir else None, options=options).compute(scheduler=client.get)
     return [Path(f) for f in files]
