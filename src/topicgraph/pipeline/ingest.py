@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +12,8 @@ import pyoxigraph as ox
 
 from ..graph import article_graph
 from ..knowledge.kb import KnowledgeBase, default_kb
-from ..model import Article, Extraction, SourceProblem
-from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, KB_GRAPH, article_graph_iri
+from ..model import Article, Entity, Extraction, SourceProblem
+from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, TG, article_graph_iri
 from ..nlp import Extractor
 from ..related import load_all_related, refresh_related
 from ..sources import ReadOptions, read_articles
@@ -24,12 +24,16 @@ from ..store import (
     StoreError,
     ox_quad,
 )
-from ..store.derived import DerivedTotals, article_update, check_layout
+from ..store.derived import DerivedTotals, article_update, check_layout, rewrite_update
 from ..store.entities import stored_new_entities, write_curation_graph
-from .resolve import resolve_store
+from .resolve import ArchivePlan, plan_archive, record_merges, resolve_store, rewrite_stored
 from ..store.vocabularies import kb_quads, write_kb_graphs
 
 ProgressCallback = Callable[[str], None]
+#: Articles an ingest holds in memory before writing them: the archive-wide entity resolution is planned over
+#: the store and these, and applied before they are written. (Applied after writing, it rewrote 305 of the 512
+#: articles of 10kGNAD-dev just written; a plan reads one row per stored entity, 0.2 s at 10k articles.)
+RESOLVE_CHUNK = 500
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
 _DATA_ERRORS = (SyntaxError, ValueError, UnicodeError)
 
@@ -114,19 +118,75 @@ def ingest(
     extractor.remember(stored_new_entities(store))
     known = stored_hashes(store)
     per_call = extractor.articles_per_call(batch_size)
-    for batch in _article_batches(paths, report, known, force, per_call, on_article, options):
-        for extraction in _extract_batch(extractor, batch, report, batch_size):
-            try:
-                triples = store_extraction(store, extraction)
-            except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
-                _cannot_store(report, extraction, exc)
-                continue
-            _record(report, extraction, triples, extraction.article.id in known, on_article)
-    if resolve and report.written:  # the archive-wide entity resolution, for what changed
-        scope = report.entities | {str(article_graph_iri(i)) for i in report.written}
-        report.resolved = resolve_store(store, kb, scope=scope).rewritten
+
+    def extractions() -> Iterator[Extraction]:
+        for batch in _article_batches(paths, report, known, force, per_call, on_article, options):
+            yield from _extract_batch(extractor, batch, report, batch_size)
+
+    write_articles(store, kb, extractions(), report, known, on_article, resolve=resolve)
     _refresh_related(store, report, related_k, kb)
     return report
+
+
+def write_articles(store: Store, kb: KnowledgeBase, extractions: Iterable[Extraction], report: IngestReport,
+                   known: dict[str, str], on_article: ProgressCallback | None = None, resolve: bool = True) -> None:
+    """Write extractions article by article, each article's graph and derived statistics in one transaction
+    (``known``: the stored content hashes, to tell added from updated articles). With ``resolve``, the
+    archive-wide entity resolution is planned for every :data:`RESOLVE_CHUNK` articles over the store and
+    them, applied to them before they are written, and to the stored articles it touches."""
+    chunk: list[Extraction] = []
+    for extraction in extractions:
+        chunk.append(extraction)
+        if len(chunk) >= (RESOLVE_CHUNK if resolve else 1):
+            _write_chunk(store, kb, chunk, report, known, on_article, resolve)
+            chunk = []
+    if chunk:
+        _write_chunk(store, kb, chunk, report, known, on_article, resolve)
+
+
+def _write_chunk(store: Store, kb: KnowledgeBase, chunk: list[Extraction], report: IngestReport,
+                 known: dict[str, str], on_article: ProgressCallback | None, resolve: bool) -> None:
+    graphs = [article_graph_iri(extraction.article.id) for extraction in chunk]
+    archive = None
+    if resolve:
+        scope = {m.entity_iri for e in chunk for m in e.mentions} | {str(graph) for graph in graphs}
+        archive = plan_archive(store, kb, scope=scope, pending=chunk)
+    moved: dict[str, list[str]] = defaultdict(list)
+    for extraction in chunk:
+        try:
+            graph, triples = article_graph(extraction)
+            if archive is None or not archive.touches(extraction) or set(rewritten := archive.rewrite(triples)) == set(triples):
+                store.replace_graph(graph, triples, also=article_update(store, extraction))
+            else:
+                for merged, mentions in archive.moved_mentions(triples).items():
+                    moved[merged] += mentions
+                also = rewrite_update(store, extraction.article.id, rewritten, _described(archive, extraction, rewritten))
+                store.replace_graph(graph, rewritten, also=also)
+                triples = rewritten
+        except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
+            _cannot_store(report, extraction, exc)
+            continue
+        _record(report, extraction, len(triples), extraction.article.id in known, on_article)
+    if archive is not None and not archive.empty:  # stored articles the chunk's names resolve
+        rewritten_ids, stored_moved = rewrite_stored(store, archive, skip={str(graph) for graph in graphs})
+        report.resolved += rewritten_ids
+        for merged, mentions in stored_moved.items():
+            moved[merged] += mentions
+        record_merges(store, archive.plan.merges, moved)
+
+
+def _described(archive: ArchivePlan, extraction: Extraction, rewritten: list[tuple]) -> list[Entity]:
+    """The entities a resolved article graph refers to, as the derived statistics describe them: a kept
+    node with its voted type and name, else as the extraction or the knowledge base has it."""
+    survivors = archive.plan.survivors
+    out: dict[str, Entity] = {}
+    for _s, p, o in rewritten:
+        if p == TG.refersTo and (iri := str(o)) not in out:
+            entity = survivors.get(iri) if iri in survivors and not survivors[iri].in_kb else (
+                extraction.entities.get(iri) or archive.kb.get(iri))
+            if entity is not None:
+                out[iri] = entity
+    return list(out.values())
 
 
 def bulk_ingest(

@@ -12,10 +12,7 @@ from ..store.vocabularies import write_kb_graphs
 from ..store.derived import check_layout
 from ..store.entities import write_curation_graph
 from .extractions import ExtractionFileError, kb_digest, read_extractions, read_header
-from .ingest import (
-    _DATA_ERRORS, IngestReport, ProgressCallback, _cannot_store, _record, _refresh_related, bulk_write, store_extraction,
-    stored_hashes,
-)
+from .ingest import IngestReport, ProgressCallback, _refresh_related, bulk_write, stored_hashes, write_articles
 
 
 def check_files(files: Iterable[Path], kb: KnowledgeBase) -> list[Path]:
@@ -59,17 +56,16 @@ def load(files: Iterable[Path], store: Store, kb: KnowledgeBase, force: bool = F
     write_kb_graphs(store, kb)
     write_curation_graph(store, kb)
     known = stored_hashes(store)
-    for extraction in unique_extractions(files, report):
-        article = extraction.article
-        if not force and known.get(article.id) == article.content_hash:
-            report.unchanged.append(article.id)
-            continue
-        try:
-            triples = store_extraction(store, extraction)
-        except _DATA_ERRORS as exc:
-            _cannot_store(report, extraction, exc)
-            continue
-        _record(report, extraction, triples, article.id in known, on_article)
+
+    def changed() -> Iterator[Extraction]:
+        for extraction in unique_extractions(files, report):
+            article = extraction.article
+            if not force and known.get(article.id) == article.content_hash:
+                report.unchanged.append(article.id)
+                continue
+            yield extraction
+
+    write_articles(store, kb, changed(), report, known, on_article)
     _refresh_related(store, report, related_k, kb)
     return report
 

@@ -11,6 +11,8 @@ compares nodes that share a key, a first word or a last word, never all pairs):
   "Long Form (LF)") is that node, when exactly one node has it.
 * ``short-name``: a lone surname (persons) or first word(s) of an organisation's name is the one node
   whose name it abbreviates; nothing happens when two nodes compete.
+* ``truncated``: a person's name of two or more words that is the beginning of exactly one longer
+  person's name ("Recep Tayyip", where the NER cut the surname off) is that person.
 
 Knowledge-base entities (with the curation applied: merged, renamed, pinned) are never merged away and
 keep their type; an editor's ``curate split`` keeps two nodes apart; rejected entities are left alone.
@@ -20,27 +22,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..knowledge.kb import KnowledgeBase
-from ..model import Entity, EntityType
+from ..model import Entity, EntityType, Extraction
 from ..namespaces import (
     GRAPH,
     RESOLUTION_GRAPH,
     TG,
+    article_graph_iri,
     article_id_from_iri,
+    candidate_iri,
     mention_iri,
     resolution_merge_iri,
 )
 from ..nlp.resolve.keys import genitive_key, resolution_key
 from ..store.derived import rewrite_update
 
-RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name")
+RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name", "truncated")
 _TYPES = {EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PLACE}
 _TYPE_OF_LABEL = {"ORG": EntityType.ORGANIZATION, "PER": EntityType.PERSON, "LOC": EntityType.PLACE}
 _TYPE_BY_CLASS = {str(TG[t.value]): t for t in _TYPES}
@@ -104,10 +109,11 @@ class Plan:
         return {m.merged: m.into for m in self.merges}
 
 
-def read_nodes(store, kb: KnowledgeBase) -> dict[str, Node]:
+def read_nodes(store, kb: KnowledgeBase, pending: Iterable[Extraction] = ()) -> dict[str, Node]:
     """The non-knowledge-base nodes of the store and the knowledge base's: per node its name and type,
     counted in articles (read from the derived statistics, one row per entity, so that 100k articles stay
-    cheap; from the article graphs when there are none)."""
+    cheap; from the article graphs when there are none). ``pending``: extractions about to be written,
+    counted in as their article graphs will be."""
     nodes: dict[str, Node] = {}
     # the derived statistics hold each entity once, with its type, display label and article count
     rows = store.query(
@@ -117,12 +123,17 @@ def read_nodes(store, kb: KnowledgeBase) -> dict[str, Node]:
         rows = store.query(
             "SELECT ?e ?t ?l (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e skos:prefLabel ?l . ?e a ?t } "
             "FILTER(?t IN (tg:Organization, tg:Person, tg:Place) && ?g != tgg:kb) } GROUP BY ?e ?t ?l").rows
+    alts = store.query(
+        "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e skos:altLabel ?alt . ?e tg:discoveredBy ?d } }").rows
+    for extraction in pending:
+        for entity in _discovered(extraction):
+            rows.append((entity.iri, TG[entity.type.value], entity.label, 1))
+            alts += [(entity.iri, alt) for alt in entity.alt_labels]
     for e, t, label, n in rows:
         node = nodes.setdefault(str(e), Node(str(e)))
         node.labels[str(label)] += int(n)
         node.types[_TYPE_BY_CLASS[str(t)]] += int(n)
-    for e, alt in store.query(
-            "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e skos:altLabel ?alt . ?e tg:discoveredBy ?d } }").rows:
+    for e, alt in alts:
         if str(e) in nodes:
             nodes[str(e)].alts.add(str(alt))
     for iri in list(nodes):
@@ -180,11 +191,28 @@ class Candidate(NamedTuple):
     ner: str
 
 
-def read_candidates(store) -> list[Candidate]:
-    """The name candidates of the article graphs."""
+def read_candidates(store, pending: Iterable[Extraction] = ()) -> list[Candidate]:
+    """The name candidates of the article graphs, and of the ``pending`` extractions (whose graphs replace
+    the stored ones of the same articles)."""
     rows = store.query("SELECT ?g ?c ?l ?n WHERE { GRAPH ?g { ?c a tg:NameCandidate ; rdfs:label ?l ; "
                        "tg:nerLabel ?n } }").rows
-    return [Candidate(str(g), str(c), str(label), str(n)) for g, c, label, n in rows]
+    found: list[Candidate] = []
+    replaced: set[str] = set()
+    for extraction in pending:
+        article_id = extraction.article.id
+        graph = str(article_graph_iri(article_id))
+        replaced.add(graph)
+        found += [Candidate(graph, str(candidate_iri(article_id, c.start, c.end)), c.text, c.label)
+                  for c in extraction.candidates]
+    return [Candidate(str(g), str(c), str(label), str(n)) for g, c, label, n in rows if str(g) not in replaced] + found
+
+
+def _discovered(extraction: Extraction) -> Iterator[Entity]:
+    """The entities an extraction's article graph describes: mentioned, not in the knowledge base, of an NER type."""
+    for iri in sorted({m.entity_iri for m in extraction.mentions}):
+        entity = extraction.entities.get(iri)
+        if entity is not None and not entity.in_kb and entity.type in _TYPES:
+            yield entity
 
 
 def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language: str = "de",
@@ -267,6 +295,23 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
             part = "surname" if node.type == EntityType.PERSON else "short name"
             link(node.iri, target.iri, "short-name",
                  f"{node.label!r} is the {part} of {target.label!r} and of no other node")
+    # truncated person names: "Recep Tayyip" is the first words of exactly one longer person's name
+    persons_by_first: dict[str, set[str]] = defaultdict(set)
+    for node in nodes.values():
+        words = node.label.split()
+        if node.type == EntityType.PERSON and len(words) > 2:
+            persons_by_first[words[0]].add(node.iri)
+    for node in nodes.values():
+        words = node.label.split()
+        if node.in_kb or node.type != EntityType.PERSON or len(words) < 2:
+            continue
+        owners = {comps.find(i) for i in persons_by_first.get(words[0], ())
+                  if nodes[i].label.split()[:len(words)] == words and len(nodes[i].label.split()) > len(words)}
+        owners -= {comps.find(node.iri)}
+        if len(owners) == 1:
+            target = nodes[owners.pop()]
+            link(node.iri, target.iri, "truncated",
+                 f"{node.label!r} is the beginning of {target.label!r} and of no other person's name")
     result = _to_plan(nodes, comps, edges, scope)
     # name candidates ("Ramirez" once in an article): the node of the same key, else the one it abbreviates
     for c in candidates:
@@ -430,42 +475,103 @@ def split_pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return pairs
 
 
-def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[str] | None = None,
-                  language: str = "de") -> ResolveReport:
-    """The archive-wide pass: plan the merges and rewrite each affected article in one transaction
-    (graph and derived statistics together, as ``curate apply`` does); record every merge."""
-    from urllib.parse import unquote
+@dataclass
+class ArchivePlan:
+    """The archive-wide pass planned over the store and the graphs about to be written."""
+
+    plan: Plan
+    nodes: dict[str, Node]
+    kb: KnowledgeBase
+    #: the merged and the kept nodes; the graphs with a name candidate that becomes a mention
+    changed: frozenset[str] = field(init=False)
+    promoted_graphs: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.changed = frozenset(self.plan.redirects()) | frozenset(self.plan.survivors)
+        self.promoted_graphs = frozenset(graph for graph, *_ in self.plan.promotions.values())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.plan.merges or self.plan.promotions)
+
+    def rewrite(self, triples: list[tuple]) -> list[tuple]:
+        """An article graph with the plan applied (the same triples when it touches none of them)."""
+        return rewritten_graph(triples, self.plan.redirects(), self.plan.survivors, {}, self.plan.promotions)
+
+    def touches(self, extraction: Extraction) -> bool:
+        """Whether the plan changes the article graph of ``extraction``: it mentions a merged or kept node,
+        or has a name candidate that becomes a mention."""
+        graph = str(article_graph_iri(extraction.article.id))
+        return any(m.entity_iri in self.changed for m in extraction.mentions) or graph in self.promoted_graphs
+
+    def known_survivors(self) -> list[Entity]:
+        """The knowledge-base entities that merged nodes went into (described in a rewritten article's statistics)."""
+        return [e for iri, s in self.plan.survivors.items() if s.in_kb and (e := self.kb.get(iri)) is not None]
+
+    def moved_mentions(self, triples: Iterable[tuple]) -> dict[str, list[str]]:
+        """Mentions of merged nodes in ``triples`` (before the rewrite), by merged node: the merges' evidence."""
+        redirects = self.plan.redirects()
+        moved: dict[str, list[str]] = defaultdict(list)
+        for s, p, o in triples:
+            if p == TG.refersTo and str(o) in redirects:
+                moved[str(o)].append(str(s))
+        return moved
 
 
-    nodes = read_nodes(store, kb)
-    result = plan(nodes, split_pairs(kb), language=language, scope=scope, candidates=read_candidates(store))
-    report = ResolveReport(merges=result.merges, nodes=len(nodes), promoted=len(result.promotions))
-    if dry_run or not (result.merges or result.promotions):
-        return report
+def plan_archive(store, kb: KnowledgeBase, scope: set[str] | None = None, language: str = "de",
+                 pending: Iterable[Extraction] = ()) -> ArchivePlan:
+    """Plan the archive-wide pass over the stored nodes and those of ``pending`` (extractions not written yet,
+    e.g. the articles of a running ingest, which then get written once, resolved)."""
+    pending = list(pending)
+    nodes = read_nodes(store, kb, pending)
+    result = plan(nodes, split_pairs(kb), language=language, scope=scope, candidates=read_candidates(store, pending))
+    return ArchivePlan(result, nodes, kb)
+
+
+def rewrite_stored(store, archive: ArchivePlan, skip: Iterable[str] = ()) -> tuple[list[str], dict[str, list[str]]]:
+    """Rewrite every stored article the plan touches (graph and derived statistics in one transaction
+    each, as ``curate apply`` does), except the graphs in ``skip``; returns the rewritten article ids and
+    the moved mentions by merged node."""
+    result, nodes, skip = archive.plan, archive.nodes, set(skip)
     redirects = result.redirects()
     # the articles of the merged nodes, of kept nodes whose type the vote changed, of promoted candidates
     retyped = [iri for iri, e in result.survivors.items() if not e.in_kb and set(nodes[iri].types) != {e.type}]
     graphs = sorted(_graphs_mentioning(store, [*redirects, *retyped]) | {p[0] for p in result.promotions.values()})
     moved: dict[str, list[str]] = defaultdict(list)
+    rewritten_ids: list[str] = []
     prefix = str(GRAPH["article/"])
     for graph in graphs:
-        if not graph.startswith(prefix):
+        if not graph.startswith(prefix) or graph in skip:
             continue
         triples = [tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows]
-        for s, p, o in triples:
-            if p == TG.refersTo and str(o) in redirects:
-                moved[str(o)].append(str(s))
-        rewritten = rewritten_graph(triples, redirects, result.survivors, {}, result.promotions)
+        for merged, mentions in archive.moved_mentions(triples).items():
+            moved[merged] += mentions
+        rewritten = archive.rewrite(triples)
         if set(rewritten) == set(triples):
             continue
         article_id = unquote(graph[len(prefix):])
-        entities = [e for e in result.survivors.values() if e.in_kb and kb.get(e.iri) is not None]
         store.replace_graph(URIRef(graph), rewritten,
-                            also=rewrite_update(store, article_id, rewritten, [kb.get(e.iri) for e in entities]))
-        report.rewritten.append(article_id)
+                            also=rewrite_update(store, article_id, rewritten, archive.known_survivors()))
+        rewritten_ids.append(article_id)
+    return rewritten_ids, moved
+
+
+def record_merges(store, merges: list[Merge], moved: dict[str, list[str]]) -> None:
+    """Add the provenance of ``merges`` (with the mentions each moved) to the resolution graph."""
     when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    record = [t for m in result.merges for t in provenance_triples(m, moved.get(m.merged, ()), when)]
-    add_to_graph(store, RESOLUTION_GRAPH, record)
+    add_to_graph(store, RESOLUTION_GRAPH, [t for m in merges for t in provenance_triples(m, moved.get(m.merged, ()), when)])
+
+
+def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[str] | None = None,
+                  language: str = "de") -> ResolveReport:
+    """The archive-wide pass: plan the merges and rewrite each affected article in one transaction
+    (graph and derived statistics together, as ``curate apply`` does); record every merge."""
+    archive = plan_archive(store, kb, scope=scope, language=language)
+    report = ResolveReport(merges=archive.plan.merges, nodes=len(archive.nodes), promoted=len(archive.plan.promotions))
+    if dry_run or archive.empty:
+        return report
+    report.rewritten, moved = rewrite_stored(store, archive)
+    record_merges(store, archive.plan.merges, moved)
     return report
 
 

@@ -33,7 +33,7 @@ from typing import NamedTuple
 from functools import lru_cache
 from itertools import combinations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model import Entity, Extraction
@@ -146,6 +146,11 @@ def level_of(count: int) -> int:
     return (count ** 4).bit_length() - 1
 
 
+#: The predicates :meth:`Contribution.of_triples` reads, by what they give.
+_ARTICLE_PREDICATES = {RDF.type: "type", TG.hasMention: "mention", TG.refersTo: "refers", TG.sentenceIndex: "sentence",
+                       TG.articleId: "id", DCTERMS.date: "date", TG.category: "category"}
+
+
 @dataclass
 class Contribution:
     """What one article adds to the statistics."""
@@ -181,26 +186,45 @@ class Contribution:
 
     @classmethod
     def of_triples(cls, triples: Iterable[Triple]) -> "Contribution | None":
-        """The contribution of an article graph given as triples (None if they hold no article)."""
-        graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        article = next(graph.subjects(RDF.type, TG.Article), None)
+        """The contribution of an article graph given as triples (None if they hold no article). One pass
+        with a lookup per predicate (rewritten articles of a resolution pass go through here)."""
+        article = article_id = date = None
+        mentions: list = []
+        refers: dict = {}
+        sentence_of: dict = {}
+        categories: set[str] = set()
+        for s, p, o in triples:
+            kind = _ARTICLE_PREDICATES.get(p)
+            if kind is None:
+                continue
+            if kind == "type":
+                if o == TG.Article:
+                    article = s
+            elif kind == "mention":
+                mentions.append(o)
+            elif kind == "refers":
+                refers[s] = o
+            elif kind == "sentence":
+                sentence_of[s] = o
+            elif kind == "id":
+                article_id = o
+            elif kind == "date":
+                date = o
+            else:
+                categories.add(str(o))
         if article is None:
             return None
         entities: set[str] = set()
         sentences: dict[int, set[str]] = {}
-        for mention in graph.objects(article, TG.hasMention):
-            entity = graph.value(mention, TG.refersTo)
+        for mention in mentions:
+            entity = refers.get(mention)
             if entity is None:
                 continue
-            sentence = graph.value(mention, TG.sentenceIndex)
+            sentence = sentence_of.get(mention)
             entities.add(str(entity))
             sentences.setdefault(int(sentence) if sentence is not None else 0, set()).add(str(entity))
-        date = graph.value(article, DCTERMS.date)
-        return cls._build(str(graph.value(article, TG.articleId)), entities, sentences,
-                          str(date) if date is not None else "",
-                          tuple({str(c) for c in graph.objects(article, TG.category)}))
+        return cls._build(str(article_id), entities, sentences, str(date) if date is not None else "",
+                          tuple(categories))
 
     def counts(self) -> Counter:
         """Counter keyed by statistic (:data:`CountKey`): entities, co-mention pairs (articles and sentences),

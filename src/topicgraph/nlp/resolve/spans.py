@@ -9,6 +9,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from ..ner.names import load_name_lexicon
+from ..places import english_place_name
 
 _COMMON_WORDS = Path(__file__).resolve().parent.parent / "ner" / "model" / "topicgraph_ner_filter" / "common_words.txt"
 #: German role nouns end like this ("Konzernchef", "Golfprofi", "Branchenprimus", "Finanzministerin").
@@ -87,7 +88,8 @@ def _pieces(span: Span) -> list[tuple[int, int, str]]:
                 out.append((start + pos, start + pos + len(inner), "ORG"))
             pos = close + 1 if close >= 0 else len(text)
     out.append((start + pos, start + len(text), span.label_))
-    return [(s, e, label) for s, e, label in out if e > s and span.doc.text[s:e].strip()]
+    # offsets into the span's own text: ``doc.text`` joins the whole document on every access
+    return [(s, e, label) for s, e, label in out if e > s and text[s - start:e - start].strip()]
 
 
 def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
@@ -104,9 +106,24 @@ def _genitive_of_name(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names()
 
 
-def trim_span(doc: Doc, span: Span) -> Span | None:
+def _named_alone(doc: Doc, text: str, start: int, rest: list[str], last: str) -> bool:
+    """True if the span's words without its ``last`` stand alone elsewhere in the article (not followed by
+    another capitalised word), ``last`` is no place and no part of any other name there, and the rest holds
+    a word that is no common word ("Strache" four times, "Strache Orden" once; "Bank Austria" and "Bank
+    Austria Firmenpensionen"; never "Bayern München", "Austria Wien")."""
+    if all(word in common_words() for word in rest) or english_place_name(last) is not None:
+        return False
+    name = re.escape(" ".join(rest))
+    alone = [m for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])(?! [A-ZÄÖÜ])", text) if m.start() != start]
+    if not alone:
+        return False
+    return not any(other.start_char != start and any(t.text == last for t in other) for other in doc.ents)
+
+
+def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
     """The span without leading role/title words and trailing common or lower-case words (None if
-    nothing of a name is left)."""
+    nothing of a name is left). ``text``: the document's text (``doc.text`` is joined on every access)."""
+    text = doc.text if text is None else text
     tokens = list(span)
     person = span.label_.upper() in {"PER", "PERSON"}
     while len(tokens) > 1 and (is_role_word(tokens[0].text, person)
@@ -121,6 +138,8 @@ def trim_span(doc: Doc, span: Span) -> Span | None:
                 or (last in common_words() and (person or span.label_.upper() in {"LOC", "GPE"})
                     and _elsewhere(doc, span, [tokens[-2].text]))):
             tokens = tokens[:-1]  # "Floridas Küste", "Fischers Büro"; "Ramirez Wohnsitz" (Ramirez named elsewhere)
+        elif _named_alone(doc, text, tokens[0].idx, [t.text for t in tokens[:-1]], last):
+            tokens = tokens[:-1]  # "Strache Orden": Strache alone elsewhere, Orden nowhere else
         else:
             break
     while tokens and tokens[-1].text.lower() in _KEEP_LOWER:
@@ -133,12 +152,13 @@ def trim_span(doc: Doc, span: Span) -> Span | None:
 def clean_spans(doc: Doc) -> list[Span]:
     """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`)."""
     out: list[Span] = []
+    text = doc.text
     for span in doc.ents:
         for start, end, label in _pieces(span):
             piece = doc.char_span(start, end, label=label, alignment_mode="contract")
             if piece is None or not piece.text.strip():
                 continue
-            trimmed = trim_span(doc, piece)
+            trimmed = trim_span(doc, piece, text)
             if trimmed is not None and trimmed.text.strip():
                 out.append(trimmed)
     return out
