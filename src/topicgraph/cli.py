@@ -1026,11 +1026,13 @@ def bench_vocab_command(corpus, concepts, limit, model, with_ingest) -> None:
 @click.option("-k", "--k", "k", default=10, show_default=True, help="Suggestions per article (precision@k).")
 @click.option("--model", default=None, metavar="NAME|PATH", help="spaCy pipeline whose NER is merged ('none': gazetteer only).")
 @click.option("--seed", default=0, show_default=True, help="Seed of the tuning/test split.")
-def eval_related(corpus, k, model, seed) -> None:
+@click.option("--no-resolve", is_flag=True, help="Without the entity resolution stage (the figures before it).")
+def eval_related(corpus, k, model, seed, no_resolve) -> None:
     """Precision@k of each related-article method on a corpus with category labels (CSV or folder)."""
     from .evaluation.related import evaluate_related
 
-    report = evaluate_related(corpus, k=k, model=model, seed=seed, echo=lambda m: click.echo(m, err=True))
+    report = evaluate_related(corpus, k=k, model=model, seed=seed, echo=lambda m: click.echo(m, err=True),
+                              resolve=not no_resolve)
     for line in report.lines():
         click.echo(line)
 

@@ -124,6 +124,22 @@ def test_a_place_is_not_absorbed_by_an_organisation_that_starts_with_its_name():
     assert plan(nodes).merges == []
 
 
+def test_a_person_name_cut_short_by_the_ner_joins_the_one_longer_name_it_begins(store):
+    cut, full, other = iri("Renata Olga"), iri("Renata Olga Vasquez"), iri("Renata Kowalski")
+    store_extraction(store, extraction("a1", [("Renata Olga", EntityType.PERSON, cut)]))
+    store_extraction(store, extraction("a2", [("Renata Olga Vasquez", EntityType.PERSON, full),
+                                              ("Renata Kowalski", EntityType.PERSON, other)]))
+    report = resolve_store(store, default_kb())
+    assert [(m.merged, m.into, m.rule) for m in report.merges] == [(cut, full, "truncated")]
+    assert nodes_of(store, "a1") == {full}
+    # two longer names that begin alike: the short one stays apart
+    a, b, c = iri("Tomas Ruiz"), iri("Tomas Ruiz Ortega"), iri("Tomas Ruiz Blanco")
+    for n, node in enumerate((a, b, c)):
+        label = node.rsplit("/", 1)[-1].replace("-", " ").title()
+        store_extraction(store, extraction(f"t{n}", [(label, EntityType.PERSON, node)]))
+    assert not [m for m in resolve_store(store, default_kb()).merges if m.merged == a]
+
+
 def test_acronym_first_long_form_later_is_one_node(store):
     acr, long_form = iri("NGA"), iri("Nordische Gezeitenagentur")
     store_extraction(store, extraction("a1", [("NGA", EntityType.ORGANIZATION, acr)]))

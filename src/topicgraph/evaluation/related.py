@@ -168,8 +168,9 @@ def baseline_scores(articles: list[Article]) -> np.ndarray:
 
 
 def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: int = 0,
-                     echo: Callable[[str], None] | None = None) -> EvalReport:
-    """Ingest the labelled corpus into a temporary store and measure precision@k of every method."""
+                     echo: Callable[[str], None] | None = None, resolve: bool = True) -> EvalReport:
+    """Ingest the labelled corpus into a temporary store and measure precision@k of every method
+    (``resolve=False``: without the entity resolution stage, for before/after)."""
 
     say = echo or (lambda _m: None)
     articles = read_labelled_corpus(Path(path))
@@ -178,7 +179,8 @@ def evaluate_related(path: Path, k: int = 10, model: str | None = None, seed: in
     with tempfile.TemporaryDirectory(prefix="topicgraph-eval-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         write_jsonl(articles, corpus)
-        report = ingest([corpus], store, extractor=Extractor(model=model), related_k=None)
+        report = ingest([corpus], store, extractor=Extractor(model=model, resolution=resolve), related_k=None,
+                        resolve=resolve)
     if report.problems:
         say(f"# {len(report.problems)} article(s) skipped at ingest, first: {report.problems[0]}")
     index = RelatedIndex.from_store(store)

@@ -25,7 +25,6 @@ from typing import NamedTuple
 from ..knowledge.kb import default_kb
 from ..model import Article, SourceProblem
 from ..nlp import Extractor
-from ..nlp.linking import EntityLinker
 from ..pipeline.ingest import ingest
 from ..sources import read_articles, write_jsonl
 from ..store import OxigraphStore
@@ -182,16 +181,11 @@ def system_mentions(articles: list[Article], model: str | None = None, resolve: 
     ``resolve=False``: without the resolution stage (in the article and across the archive), for before/after."""
     kb = default_kb()
     store = OxigraphStore(None)
-    before = EntityLinker.resolution
-    EntityLinker.resolution = resolve
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "articles.jsonl"
-            write_jsonl(articles, path)
-            report = ingest([path], store, extractor=Extractor(kb, model=model), kb=kb, related_k=None,
-                            resolve=resolve)
-    finally:
-        EntityLinker.resolution = before
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "articles.jsonl"
+        write_jsonl(articles, path)
+        report = ingest([path], store, extractor=Extractor(kb, model=model, resolution=resolve), kb=kb,
+                        related_k=None, resolve=resolve)
     if report.problems:
         raise ResolutionGoldError(f"{len(report.problems)} article(s) failed: {report.problems[0].problem}")
     rows = store.query("SELECT ?id ?s ?e ?ref WHERE { ?m tg:inArticle ?a ; tg:startOffset ?s ; tg:endOffset ?e ; "

@@ -31,8 +31,10 @@ class Extractor:
     into Extractions."""
 
     def __init__(self, kb: KnowledgeBase | None = None, model: ModelSpec = None, n_process: int = 1,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, resolution: bool = True) -> None:
         self.kb = kb or default_kb()
+        #: in-article entity resolution in the linker (off only to measure before/after)
+        self.resolution = resolution
         #: where a warning goes (a missing English pipeline): the CLI prints it, the default logs it
         self.warn = warn
         #: ``--model``: one name for every language, ``en=NAME,de=NAME``, or ``None`` (each language's default)
@@ -60,6 +62,7 @@ class Extractor:
             component = nlp.get_pipe(GAZETTEER)
             component.use_kb(self.kb)
             linker = EntityLinker(self.kb, component.gazetteer, language)
+            linker.resolution = self.resolution
             for _, other in self._pipelines.values():  # new entities are shared across languages: one node
                 linker.new_by_type, linker.new_entities = other.new_by_type, other.new_entities
                 break

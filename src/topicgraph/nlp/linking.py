@@ -57,7 +57,8 @@ def _clean_name(text: str) -> str:
 class EntityLinker:
     """Resolves surface forms to knowledge-base IRIs, or mints stable IRIs for new entities."""
 
-    #: In-article resolution (span clean-up, acronyms, short names; resolve/); off only to measure before/after.
+    #: In-article resolution (span clean-up, acronyms, short names; resolve/); off only to measure before/after
+    #: (``Extractor(resolution=False)``).
     resolution = True
 
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer, language: str = "de",

@@ -50,6 +50,18 @@ def test_a_surname_that_is_a_common_word_stays_without_evidence():
     assert cleaned("Sebastian Kurz spricht.", [("Sebastian Kurz", "PER")]) == [("Sebastian Kurz", "PER")]
 
 
+def test_a_trailing_word_goes_when_the_rest_stands_alone_elsewhere_and_it_names_nothing():
+    # headline run into the text: "Kessler Orden" once, Kessler alone four times, Orden no name anywhere
+    text = ("Dass Kessler Orden nicht wichtig sind, sagt sie. Kessler sprach vom Orden der Stadt. Kessler lachte. "
+            "Kessler ging. Dann kam Nordbank Austria Firmenrenten ins Spiel, die Nordbank Austria zahlt.")
+    got = cleaned(text, [("Kessler Orden", "ORG"), ("Nordbank Austria Firmenrenten", "ORG")])
+    assert got == [("Kessler", "ORG"), ("Nordbank Austria", "ORG")]
+    # a place after a name is part of it ("Bayern München"), even when the first word stands alone elsewhere
+    text = "Der Wechsel zu Bayern München ist fix. Die Bayern freuen sich. Sporting Kessler Taler kommt."
+    got = cleaned(text, [("Bayern München", "ORG"), ("Sporting Kessler Taler", "ORG")])
+    assert got == [("Bayern München", "ORG"), ("Sporting Kessler Taler", "ORG")]
+
+
 def test_genitive_name_before_a_common_noun():
     assert cleaned("Vor Floridas Küste kreuzt ein Schiff.", [("Floridas Küste", "LOC")]) == [("Floridas", "LOC")]
 
