@@ -482,12 +482,12 @@ class ArchivePlan:
     plan: Plan
     nodes: dict[str, Node]
     kb: KnowledgeBase
-    #: the merged and the kept nodes; the graphs with a name candidate that becomes a mention
-    changed: frozenset[str] = field(init=False)
+    #: the merged nodes; the graphs with a name candidate that becomes a mention
+    redirected: frozenset[str] = field(init=False)
     promoted_graphs: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.changed = frozenset(self.plan.redirects()) | frozenset(self.plan.survivors)
+        self.redirected = frozenset(self.plan.redirects())
         self.promoted_graphs = frozenset(graph for graph, *_ in self.plan.promotions.values())
 
     @property
@@ -499,10 +499,20 @@ class ArchivePlan:
         return rewritten_graph(triples, self.plan.redirects(), self.plan.survivors, {}, self.plan.promotions)
 
     def touches(self, extraction: Extraction) -> bool:
-        """Whether the plan changes the article graph of ``extraction``: it mentions a merged or kept node,
-        or has a name candidate that becomes a mention."""
-        graph = str(article_graph_iri(extraction.article.id))
-        return any(m.entity_iri in self.changed for m in extraction.mentions) or graph in self.promoted_graphs
+        """Whether the plan changes the article graph of ``extraction``: it mentions a merged node, or a kept
+        node whose voted type or name differs from the extraction's, or has a name candidate that becomes
+        a mention."""
+        if str(article_graph_iri(extraction.article.id)) in self.promoted_graphs:
+            return True
+        for m in extraction.mentions:
+            if m.entity_iri in self.redirected:
+                return True
+            kept = self.plan.survivors.get(m.entity_iri)
+            if kept is not None and not kept.in_kb:
+                mine = extraction.entities.get(m.entity_iri)
+                if mine is None or (mine.type, mine.label) != (kept.type, kept.label) or m.label != kept.type.ner_label:
+                    return True
+        return False
 
     def known_survivors(self) -> list[Entity]:
         """The knowledge-base entities that merged nodes went into (described in a rewritten article's statistics)."""

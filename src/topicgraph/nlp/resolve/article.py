@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import islice
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -75,15 +76,20 @@ def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
 
 
 class ArchiveNames:
-    """The short-name index of the entities minted so far in the archive (rebuilt when they grow)."""
+    """The short-name index of the entities minted so far in the archive, grown with them (``known`` only
+    grows: the linker adds entities and never replaces one)."""
 
     def __init__(self) -> None:
-        self._size = -1
-        self._index: dict[str, set[str]] = {}
+        self._size = 0
+        self._index: dict[str, set[str]] = defaultdict(set)
 
     def index(self, known: dict[str, Entity]) -> dict[str, set[str]]:
-        if len(known) != self._size:
-            self._index, self._size = short_name_index(known.values()), len(known)
+        if len(known) < self._size:  # another dictionary: start again
+            self._size, self._index = 0, defaultdict(set)
+        if len(known) > self._size:
+            for word, iris in short_name_index(islice(known.values(), self._size, None)).items():
+                self._index[word] |= iris
+            self._size = len(known)
         return self._index
 
 
