@@ -201,3 +201,20 @@ def test_curate_split_restores_two_nodes_and_resolution_keeps_them_apart(store, 
     kb = curated_kb(tmp_path)
     assert resolve_store(store, kb).merges == []
     assert nodes_of(store, "a1") == {lone}
+
+
+def test_a_promoted_candidate_on_a_span_that_is_a_mention_already_adds_no_second_entity():
+    from topicgraph.graph import article_graph
+    from topicgraph.namespaces import TG
+    from topicgraph.pipeline.resolve import promoted_triples
+
+    lone, full = iri("Ramirez"), iri("Carla Ramirez")
+    ex = extraction("a1", [("Ramirez", EntityType.PERSON, lone)], candidates=[("Ramirez", "PER")])
+    # the candidate lies on the mention's own span (as after an in-article rule found the name there)
+    mention = ex.mentions[0]
+    ex.candidates[0] = ex.candidates[0].__class__(mention.text, mention.start, mention.end, "PER", "unknown one-word name")
+    _graph, triples = article_graph(ex)
+    candidate = next(s for s, p, o in triples if p == TG.hasCandidate for s in [o])
+    out = promoted_triples(triples, {str(candidate): ("g", full, "short-name", "test")})
+    refers = [o for s, p, o in out if p == TG.refersTo]
+    assert [str(o) for o in refers] == [lone] and not any(p == TG.hasCandidate for _s, p, _o in out)

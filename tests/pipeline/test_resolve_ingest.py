@@ -94,3 +94,24 @@ def test_a_later_run_resolves_names_of_an_earlier_one():
     write_articles(store, default_kb(), extractions[1:2], report, {})
     assert report.resolved == ["a1"] and full in nodes_of(store, "a1") and lone not in nodes_of(store, "a1")
     assert count_mismatches(store) == []
+
+
+@pytest.mark.parametrize("chunk", [500, 2])
+def test_a_bulk_load_resolves_as_an_incremental_ingest_does(monkeypatch, tmp_path, chunk):
+    from topicgraph.pipeline.ingest import bulk_write
+    from topicgraph.store import open_store
+
+    monkeypatch.setattr(ingesting, "RESOLVE_CHUNK", chunk)
+    extractions, (lone, *_rest) = _archive()
+    incremental = _store()
+    write_articles(incremental, default_kb(), extractions, IngestReport(), {})
+    report = bulk_write(extractions, tmp_path, default_kb(), IngestReport(), related_k=None)
+    bulk = open_store(tmp_path)
+    assert report.added == ["a1", "a2", "a3", "a4"]
+    assert count_mismatches(bulk) == []
+    assert _clusters(bulk) == _clusters(incremental)
+    assert _moved(bulk, lone) == _moved(incremental, lone) != set()
+    if chunk >= len(extractions):
+        assert _article_quads(bulk) == _article_quads(incremental) and report.resolved == []
+    else:  # a later chunk's plan rewrote an earlier chunk's article after the load, as ingest rewrites stored ones
+        assert report.resolved

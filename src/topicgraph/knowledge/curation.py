@@ -32,7 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import TopicgraphError
-from .kb import KnowledgeBase, default_kb
+from .kb import KnowledgeBase
 from ..model import EntityType
 from ..namespaces import TECH, TG, agent_iri, concept_iri, curation_change_iri, entity_iri
 

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 
 from ..graph import article_graph
 from ..knowledge.kb import KnowledgeBase, default_kb
-from ..model import Article, Entity, Extraction, SourceProblem
-from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, TG, article_graph_iri
+from ..model import Article, Extraction, SourceProblem
+from ..namespaces import CURATION_GRAPH, DERIVED_GRAPH, article_graph_iri
 from ..nlp import Extractor
 from ..related import load_all_related, refresh_related
 from ..sources import ReadOptions, read_articles
@@ -26,7 +26,7 @@ from ..store import (
 )
 from ..store.derived import DerivedTotals, article_update, check_layout, rewrite_update
 from ..store.entities import stored_new_entities, write_curation_graph
-from .resolve import ArchivePlan, plan_archive, record_merges, resolve_store, rewrite_stored
+from .resolve import ArchivePlan, NodeRows, ResolvedGraph, plan_archive, record_merges, rewrite_stored
 from ..store.vocabularies import kb_quads, write_kb_graphs
 
 ProgressCallback = Callable[[str], None]
@@ -146,47 +146,32 @@ def write_articles(store: Store, kb: KnowledgeBase, extractions: Iterable[Extrac
 
 def _write_chunk(store: Store, kb: KnowledgeBase, chunk: list[Extraction], report: IngestReport,
                  known: dict[str, str], on_article: ProgressCallback | None, resolve: bool) -> None:
-    graphs = [article_graph_iri(extraction.article.id) for extraction in chunk]
+    graphs = {str(article_graph_iri(extraction.article.id)) for extraction in chunk}
     archive = None
     if resolve:
-        scope = {m.entity_iri for e in chunk for m in e.mentions} | {str(graph) for graph in graphs}
-        archive = plan_archive(store, kb, scope=scope, pending=chunk)
+        scope = {m.entity_iri for e in chunk for m in e.mentions} | graphs
+        archive = plan_archive(store, kb, scope=scope, pending=NodeRows.of_extractions(chunk))
     moved: dict[str, list[str]] = defaultdict(list)
     for extraction in chunk:
         try:
-            graph, triples = article_graph(extraction)
-            if archive is None or not archive.touches(extraction) or set(rewritten := archive.rewrite(triples)) == set(triples):
-                store.replace_graph(graph, triples, also=article_update(store, extraction))
+            resolved = archive.resolved(extraction) if archive is not None else ResolvedGraph(*article_graph(extraction))
+            if resolved.entities is None:
+                also = article_update(store, extraction)
             else:
-                for merged, mentions in archive.moved_mentions(triples).items():
-                    moved[merged] += mentions
-                also = rewrite_update(store, extraction.article.id, rewritten, _described(archive, extraction, rewritten))
-                store.replace_graph(graph, rewritten, also=also)
-                triples = rewritten
+                also = rewrite_update(store, extraction.article.id, resolved.triples, resolved.entities)
+            store.replace_graph(resolved.graph, resolved.triples, also=also)
         except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
             _cannot_store(report, extraction, exc)
             continue
-        _record(report, extraction, len(triples), extraction.article.id in known, on_article)
+        for merged, mentions in resolved.moved.items():
+            moved[merged] += mentions
+        _record(report, extraction, len(resolved.triples), extraction.article.id in known, on_article)
     if archive is not None and not archive.empty:  # stored articles the chunk's names resolve
-        rewritten_ids, stored_moved = rewrite_stored(store, archive, skip={str(graph) for graph in graphs})
+        rewritten_ids, stored_moved = rewrite_stored(store, archive, skip=graphs)
         report.resolved += rewritten_ids
         for merged, mentions in stored_moved.items():
             moved[merged] += mentions
         record_merges(store, archive.plan.merges, moved)
-
-
-def _described(archive: ArchivePlan, extraction: Extraction, rewritten: list[tuple]) -> list[Entity]:
-    """The entities a resolved article graph refers to, as the derived statistics describe them: a kept
-    node with its voted type and name, else as the extraction or the knowledge base has it."""
-    survivors = archive.plan.survivors
-    out: dict[str, Entity] = {}
-    for _s, p, o in rewritten:
-        if p == TG.refersTo and (iri := str(o)) not in out:
-            entity = survivors.get(iri) if iri in survivors and not survivors[iri].in_kb else (
-                extraction.entities.get(iri) or archive.kb.get(iri))
-            if entity is not None:
-                out[iri] = entity
-    return list(out.values())
 
 
 def bulk_ingest(
@@ -238,30 +223,67 @@ def bulk_write(extractions: Iterable[Extraction], directory: Path, kb: Knowledge
     database, partial = directory / OXIGRAPH_DIR, directory / f"{OXIGRAPH_DIR}.partial"
     shutil.rmtree(partial, ignore_errors=True)  # left by an interrupted bulk load
     totals = DerivedTotals()
+    earlier = NodeRows()  # what the plan knows of the chunks already streamed to the loader
+    merges: dict = {}
+    moved: dict[str, list[str]] = defaultdict(list)
+    plans: list[tuple[ArchivePlan, set[str]]] = []  # each chunk's plan and graphs, for the chunks before it
+
+    def chunk_quads(chunk: list[Extraction]) -> Iterator[ox.Quad]:
+        rows = NodeRows.of_extractions(chunk)
+        scope = {m.entity_iri for e in chunk for m in e.mentions} | {c.graph for c in rows.candidates} | {
+            str(article_graph_iri(e.article.id)) for e in chunk}
+        pending = NodeRows()
+        pending.extend(earlier)
+        pending.extend(rows)
+        archive = plan_archive(None, kb, scope=scope, pending=pending)
+        earlier.extend(rows)
+        plans.append((archive, {str(article_graph_iri(e.article.id)) for e in chunk}))
+        for extraction in chunk:
+            resolved = archive.resolved(extraction)
+            try:
+                converted = [ox_quad(s, p, o, resolved.graph) for s, p, o in resolved.triples]
+            except _DATA_ERRORS as exc:
+                _cannot_store(report, extraction, exc)
+                continue
+            yield from converted
+            if resolved.entities is None:
+                totals.add(extraction)
+            else:
+                totals.add_graph(resolved.triples, resolved.entities)
+            for merged, mentions in resolved.moved.items():
+                moved[merged] += mentions
+            _record(report, extraction, len(converted), False, on_article)
+        merges.update({(m.merged, m.into): m for m in archive.plan.merges})
 
     def quads() -> Iterator[ox.Quad]:
         for s, p, o, g in kb_quads(kb):
             yield ox_quad(s, p, o, g)
         for s, p, o in (kb.provenance if kb.provenance is not None else ()):
             yield ox_quad(s, p, o, CURATION_GRAPH)
+        chunk: list[Extraction] = []
         for extraction in extractions:
-            graph, triples = article_graph(extraction)
-            try:
-                converted = [ox_quad(s, p, o, graph) for s, p, o in triples]
-            except _DATA_ERRORS as exc:
-                _cannot_store(report, extraction, exc)
-                continue
-            yield from converted
-            totals.add(extraction)
-            _record(report, extraction, len(converted), False, on_article)
+            chunk.append(extraction)
+            if len(chunk) >= RESOLVE_CHUNK:
+                yield from chunk_quads(chunk)
+                chunk = []
+        if chunk:
+            yield from chunk_quads(chunk)
         for s, p, o in totals.triples():
             yield ox_quad(s, p, o, DERIVED_GRAPH)
 
     store = OxigraphStore(partial)
     try:
         store.bulk_load_ox(quads())
-        if report.written:
-            report.resolved = resolve_store(store, kb).rewritten
+        # names of a later chunk that resolve articles of an earlier one, as an incremental ingest does
+        for k, (archive, _graphs) in enumerate(plans):
+            if k and not archive.empty:
+                later = set().union(*(graphs for _archive, graphs in plans[k:]))
+                rewritten, stored_moved = rewrite_stored(store, archive, skip=later)
+                report.resolved += rewritten
+                for merged, mentions in stored_moved.items():
+                    moved[merged] += mentions
+        if merges:
+            record_merges(store, list(merges.values()), moved)
         if related_k and report.written:
             report.related = load_all_related(store, k=related_k, kb=kb)
         store.optimize()

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from ..graph import article_graph
 from ..knowledge.kb import KnowledgeBase
 from ..model import Entity, EntityType, Extraction
 from ..namespaces import (
@@ -109,26 +110,64 @@ class Plan:
         return {m.merged: m.into for m in self.merges}
 
 
-def read_nodes(store, kb: KnowledgeBase, pending: Iterable[Extraction] = ()) -> dict[str, Node]:
+class Candidate(NamedTuple):
+    """A name candidate stored in an article graph (tg:NameCandidate)."""
+
+    graph: str
+    iri: str
+    label: str
+    ner: str
+
+
+@dataclass
+class NodeRows:
+    """What the plan reads of article graphs, as rows: (entity, type class, label, articles), (entity,
+    alternative name), name candidates. From the store's derived statistics, or from extractions."""
+
+    described: list[tuple] = field(default_factory=list)
+    alts: list[tuple] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @classmethod
+    def of_extractions(cls, extractions: Iterable[Extraction]) -> "NodeRows":
+        """The rows of the article graphs these extractions will have."""
+        rows = cls()
+        for extraction in extractions:
+            article_id = extraction.article.id
+            for entity in _discovered(extraction):
+                rows.described.append((entity.iri, TG[entity.type.value], entity.label, 1))
+                rows.alts += [(entity.iri, alt) for alt in entity.alt_labels]
+            graph = str(article_graph_iri(article_id))
+            rows.candidates += [Candidate(graph, str(candidate_iri(article_id, c.start, c.end)), c.text, c.label)
+                                for c in extraction.candidates]
+        return rows
+
+    def extend(self, other: "NodeRows") -> None:
+        self.described += other.described
+        self.alts += other.alts
+        self.candidates += other.candidates
+
+
+def read_nodes(store, kb: KnowledgeBase, pending: NodeRows | None = None) -> dict[str, Node]:
     """The non-knowledge-base nodes of the store and the knowledge base's: per node its name and type,
     counted in articles (read from the derived statistics, one row per entity, so that 100k articles stay
-    cheap; from the article graphs when there are none). ``pending``: extractions about to be written,
-    counted in as their article graphs will be."""
+    cheap; from the article graphs when there are none). ``pending``: rows of article graphs not written
+    yet, counted in as if they were stored; ``store`` None: only those."""
     nodes: dict[str, Node] = {}
-    # the derived statistics hold each entity once, with its type, display label and article count
-    rows = store.query(
-        "SELECT ?e ?t ?l ?n WHERE { VALUES ?t { tg:Organization tg:Person tg:Place } "
-        "GRAPH tgg:derived { ?e a ?t . ?e skos:prefLabel ?l . ?e tg:articleCount ?n } }").rows
-    if not rows:  # no derived statistics (yet): count in the article graphs
+    rows, alts = [], []
+    if store is not None:
+        # the derived statistics hold each entity once, with its type, display label and article count
         rows = store.query(
-            "SELECT ?e ?t ?l (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e skos:prefLabel ?l . ?e a ?t } "
-            "FILTER(?t IN (tg:Organization, tg:Person, tg:Place) && ?g != tgg:kb) } GROUP BY ?e ?t ?l").rows
-    alts = store.query(
-        "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e skos:altLabel ?alt . ?e tg:discoveredBy ?d } }").rows
-    for extraction in pending:
-        for entity in _discovered(extraction):
-            rows.append((entity.iri, TG[entity.type.value], entity.label, 1))
-            alts += [(entity.iri, alt) for alt in entity.alt_labels]
+            "SELECT ?e ?t ?l ?n WHERE { VALUES ?t { tg:Organization tg:Person tg:Place } "
+            "GRAPH tgg:derived { ?e a ?t . ?e skos:prefLabel ?l . ?e tg:articleCount ?n } }").rows
+        if not rows:  # no derived statistics (yet): count in the article graphs
+            rows = store.query(
+                "SELECT ?e ?t ?l (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e skos:prefLabel ?l . ?e a ?t } "
+                "FILTER(?t IN (tg:Organization, tg:Person, tg:Place) && ?g != tgg:kb) } GROUP BY ?e ?t ?l").rows
+        alts = store.query(
+            "SELECT DISTINCT ?e ?alt WHERE { GRAPH ?g { ?e skos:altLabel ?alt . ?e tg:discoveredBy ?d } }").rows
+    if pending is not None:
+        rows, alts = [*rows, *pending.described], [*alts, *pending.alts]
     for e, t, label, n in rows:
         node = nodes.setdefault(str(e), Node(str(e)))
         node.labels[str(label)] += int(n)
@@ -182,28 +221,15 @@ class _Components:
         return True
 
 
-class Candidate(NamedTuple):
-    """A name candidate stored in an article graph (tg:NameCandidate)."""
-
-    graph: str
-    iri: str
-    label: str
-    ner: str
-
-
-def read_candidates(store, pending: Iterable[Extraction] = ()) -> list[Candidate]:
-    """The name candidates of the article graphs, and of the ``pending`` extractions (whose graphs replace
-    the stored ones of the same articles)."""
+def read_candidates(store, pending: NodeRows | None = None) -> list[Candidate]:
+    """The name candidates of the stored article graphs (None: no store) and the ``pending`` ones (whose
+    graphs replace the stored ones of the same articles)."""
+    found = list(pending.candidates) if pending is not None else []
+    if store is None:
+        return found
+    replaced = {c.graph for c in found}
     rows = store.query("SELECT ?g ?c ?l ?n WHERE { GRAPH ?g { ?c a tg:NameCandidate ; rdfs:label ?l ; "
                        "tg:nerLabel ?n } }").rows
-    found: list[Candidate] = []
-    replaced: set[str] = set()
-    for extraction in pending:
-        article_id = extraction.article.id
-        graph = str(article_graph_iri(article_id))
-        replaced.add(graph)
-        found += [Candidate(graph, str(candidate_iri(article_id, c.start, c.end)), c.text, c.label)
-                  for c in extraction.candidates]
     return [Candidate(str(g), str(c), str(label), str(n)) for g, c, label, n in rows if str(g) not in replaced] + found
 
 
@@ -381,10 +407,13 @@ def promoted_triples(triples: list[tuple], promotions: dict[str, tuple[str, str,
             facts[s][p] = o
             continue
         out.append((s, p, o))
+    mentioned = {s for s, p, _o in out if p == TG.refersTo}
     for cand, f in facts.items():
         start, end = int(f[TG.startOffset]), int(f[TG.endOffset])
         target = promote[cand]
         node = mention_iri(article_id_from_iri(str(article)), start, end)
+        if node in mentioned:  # the span is a mention already (of the node or one merged into it)
+            continue
         out += [(article, TG.hasMention, node), (article, TG.mentions, target), (node, RDF.type, TG.Mention),
                 (node, TG.inArticle, article), (node, TG.refersTo, target), (node, TG.surfaceForm, f[RDFS.label]),
                 (node, TG.startOffset, f[TG.startOffset]), (node, TG.endOffset, f[TG.endOffset]),
@@ -475,13 +504,26 @@ def split_pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return pairs
 
 
+class ResolvedGraph(NamedTuple):
+    """An article graph with a resolution plan applied: ``entities`` those it refers to (None: unchanged by
+    the plan), ``moved`` the mentions of merged nodes, by merged node."""
+
+    graph: URIRef
+    triples: list[tuple]
+    entities: list[Entity] | None = None
+    moved: dict[str, list[str]] = {}
+
+
 @dataclass
 class ArchivePlan:
     """The archive-wide pass planned over the store and the graphs about to be written."""
 
     plan: Plan
-    nodes: dict[str, Node]
     kb: KnowledgeBase
+    #: how many nodes the plan looked at
+    node_count: int
+    #: kept nodes whose type the vote changed (their stored articles are rewritten too)
+    retyped: list[str]
     #: the merged nodes; the graphs with a name candidate that becomes a mention
     redirected: frozenset[str] = field(init=False)
     promoted_graphs: frozenset[str] = field(init=False)
@@ -514,6 +556,31 @@ class ArchivePlan:
                     return True
         return False
 
+    def resolved(self, extraction: Extraction) -> "ResolvedGraph":
+        """The article graph of ``extraction`` with the plan applied; ``entities`` None when the plan leaves
+        it as it is (the extraction then describes its own entities)."""
+        graph, triples = article_graph(extraction)
+        if not self.touches(extraction):
+            return ResolvedGraph(graph, triples)
+        rewritten = self.rewrite(triples)
+        if set(rewritten) == set(triples):
+            return ResolvedGraph(graph, triples)
+        return ResolvedGraph(graph, rewritten, self._referred(extraction, rewritten), self.moved_mentions(triples))
+
+    def _referred(self, extraction: Extraction, rewritten: list[tuple]) -> list[Entity]:
+        """The entities a resolved article graph refers to, as the derived statistics describe them: a kept
+        node with its voted type and name, else as the extraction or the knowledge base has it."""
+        survivors = self.plan.survivors
+        out: dict[str, Entity] = {}
+        for _s, p, o in rewritten:
+            if p == TG.refersTo and (iri := str(o)) not in out:
+                kept = survivors.get(iri)
+                entity = kept if kept is not None and not kept.in_kb else (
+                    extraction.entities.get(iri) or self.kb.get(iri))
+                if entity is not None:
+                    out[iri] = entity
+        return list(out.values())
+
     def known_survivors(self) -> list[Entity]:
         """The knowledge-base entities that merged nodes went into (described in a rewritten article's statistics)."""
         return [e for iri, s in self.plan.survivors.items() if s.in_kb and (e := self.kb.get(iri)) is not None]
@@ -529,24 +596,23 @@ class ArchivePlan:
 
 
 def plan_archive(store, kb: KnowledgeBase, scope: set[str] | None = None, language: str = "de",
-                 pending: Iterable[Extraction] = ()) -> ArchivePlan:
-    """Plan the archive-wide pass over the stored nodes and those of ``pending`` (extractions not written yet,
-    e.g. the articles of a running ingest, which then get written once, resolved)."""
-    pending = list(pending)
+                 pending: NodeRows | None = None) -> ArchivePlan:
+    """Plan the archive-wide pass over the stored nodes (``store`` None: none) and the ``pending`` rows of
+    articles not written yet (e.g. those of a running ingest, which then get written once, resolved)."""
     nodes = read_nodes(store, kb, pending)
     result = plan(nodes, split_pairs(kb), language=language, scope=scope, candidates=read_candidates(store, pending))
-    return ArchivePlan(result, nodes, kb)
+    retyped = [iri for iri, e in result.survivors.items() if not e.in_kb and set(nodes[iri].types) != {e.type}]
+    return ArchivePlan(result, kb, len(nodes), retyped)
 
 
 def rewrite_stored(store, archive: ArchivePlan, skip: Iterable[str] = ()) -> tuple[list[str], dict[str, list[str]]]:
     """Rewrite every stored article the plan touches (graph and derived statistics in one transaction
     each, as ``curate apply`` does), except the graphs in ``skip``; returns the rewritten article ids and
     the moved mentions by merged node."""
-    result, nodes, skip = archive.plan, archive.nodes, set(skip)
+    result, skip = archive.plan, set(skip)
     redirects = result.redirects()
     # the articles of the merged nodes, of kept nodes whose type the vote changed, of promoted candidates
-    retyped = [iri for iri, e in result.survivors.items() if not e.in_kb and set(nodes[iri].types) != {e.type}]
-    graphs = sorted(_graphs_mentioning(store, [*redirects, *retyped]) | {p[0] for p in result.promotions.values()})
+    graphs = sorted(_graphs_mentioning(store, [*redirects, *archive.retyped]) | {p[0] for p in result.promotions.values()})
     moved: dict[str, list[str]] = defaultdict(list)
     rewritten_ids: list[str] = []
     prefix = str(GRAPH["article/"])
@@ -577,7 +643,7 @@ def resolve_store(store, kb: KnowledgeBase, dry_run: bool = False, scope: set[st
     """The archive-wide pass: plan the merges and rewrite each affected article in one transaction
     (graph and derived statistics together, as ``curate apply`` does); record every merge."""
     archive = plan_archive(store, kb, scope=scope, language=language)
-    report = ResolveReport(merges=archive.plan.merges, nodes=len(archive.nodes), promoted=len(archive.plan.promotions))
+    report = ResolveReport(merges=archive.plan.merges, nodes=archive.node_count, promoted=len(archive.plan.promotions))
     if dry_run or archive.empty:
         return report
     report.rewritten, moved = rewrite_stored(store, archive)

@@ -665,11 +665,19 @@ class DerivedTotals:
 
     def add(self, extraction: Extraction) -> None:
         """Count one article in."""
-        contribution = Contribution.of_extraction(extraction)
+        self._add(Contribution.of_extraction(extraction), entity_description(extraction))
+
+    def add_graph(self, triples: Iterable[Triple], entities: Iterable[Entity]) -> None:
+        """Count one article in from its graph (rewritten by a resolution pass); ``entities``: those it refers to."""
+        contribution = Contribution.of_triples(triples)
+        if contribution is not None:
+            self._add(contribution, describe_entities(entities))
+
+    def _add(self, contribution: Contribution, described: Iterable[Triple]) -> None:
         self.total.update(contribution.counts())
         self.facts.update(contribution.facts())
         self.keys.update(contribution.key_facts())
-        self.described.update(entity_description(extraction))
+        self.described.update(described)
 
     def triples(self) -> Iterator[Triple]:
         """Every triple of the derived graph of the articles added."""

@@ -111,13 +111,14 @@ def _named_alone(doc: Doc, text: str, start: int, rest: list[str], last: str) ->
     another capitalised word), ``last`` is no place and no part of any other name there, and the rest holds
     a word that is no common word ("Strache" four times, "Strache Orden" once; "Bank Austria" and "Bank
     Austria Firmenpensionen"; never "Bayern München", "Austria Wien")."""
-    if all(word in common_words() for word in rest) or english_place_name(last) is not None:
+    if all(word in common_words() for word in rest):
         return False
     name = re.escape(" ".join(rest))
-    alone = [m for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])(?! [A-ZÄÖÜ])", text) if m.start() != start]
-    if not alone:
+    if not any(m.start() != start for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])(?! [A-ZÄÖÜ])", text)):
         return False
-    return not any(other.start_char != start and any(t.text == last for t in other) for other in doc.ents)
+    if any(other.start_char != start and any(t.text == last for t in other) for other in doc.ents):
+        return False
+    return english_place_name(last) is None
 
 
 def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
