@@ -31,9 +31,10 @@ from ..store.vocabularies import kb_quads, write_kb_graphs
 
 ProgressCallback = Callable[[str], None]
 #: Articles an ingest holds in memory before writing them: the archive-wide entity resolution is planned over
-#: the store and these, and applied before they are written. (Applied after writing, it rewrote 305 of the 512
-#: articles of 10kGNAD-dev just written; a plan reads one row per stored entity, 0.2 s at 10k articles.)
-RESOLVE_CHUNK = 500
+#: the store and these, and applied before they are written. (Applied after writing, it rewrote 204 of the 512
+#: articles of 10kGNAD-dev just written.) Each plan reads one row per stored entity (0.2 s at 10k articles,
+#: 8 s at 100k) and 1,000 extractions take some 100 MB, so a chunk is large enough to plan seldom.
+RESOLVE_CHUNK = 1000
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
 _DATA_ERRORS = (SyntaxError, ValueError, UnicodeError)
 
