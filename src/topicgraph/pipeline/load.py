@@ -12,10 +12,7 @@ from ..store.vocabularies import write_kb_graphs
 from ..store.derived import check_layout
 from ..store.entities import write_curation_graph
 from .extractions import ExtractionFileError, kb_digest, read_extractions, read_header
-from .ingest import (
-    _DATA_ERRORS, IngestReport, ProgressCallback, _cannot_store, _record, _refresh_related, bulk_write, store_extraction,
-    stored_hashes,
-)
+from .ingest import IngestReport, ProgressCallback, _refresh_related, bulk_write, store_all, stored_hashes
 
 
 def check_files(files: Iterable[Path], kb: KnowledgeBase) -> list[Path]:
@@ -51,25 +48,24 @@ def unique_extractions(files: Iterable[Path], report: IngestReport) -> Iterator[
 def load(files: Iterable[Path], store: Store, kb: KnowledgeBase, force: bool = False,
          on_article: ProgressCallback | None = None, related_k: int | None = 10) -> IngestReport:
     """Apply extraction files to ``store`` article by article, each article's graph and derived statistics in
-    one transaction (as :func:`topicgraph.pipeline.ingest.ingest`); unchanged articles (same content hash)
-    are skipped unless ``force``. The caller holds the write lock or lease."""
+    one transaction (several articles in one into a SPARQL server: :func:`topicgraph.pipeline.ingest.store_all`);
+    unchanged articles (same content hash) are skipped unless ``force``. The caller holds the write lock or lease."""
     files = check_files(files, kb)
     report = IngestReport()
     check_layout(store)
     write_kb_graphs(store, kb)
     write_curation_graph(store, kb)
     known = stored_hashes(store)
-    for extraction in unique_extractions(files, report):
-        article = extraction.article
-        if not force and known.get(article.id) == article.content_hash:
-            report.unchanged.append(article.id)
-            continue
-        try:
-            triples = store_extraction(store, extraction)
-        except _DATA_ERRORS as exc:
-            _cannot_store(report, extraction, exc)
-            continue
-        _record(report, extraction, triples, article.id in known, on_article)
+
+    def changed() -> Iterator[Extraction]:
+        for extraction in unique_extractions(files, report):
+            article = extraction.article
+            if not force and known.get(article.id) == article.content_hash:
+                report.unchanged.append(article.id)
+                continue
+            yield extraction
+
+    store_all(store, changed(), report, known, on_article)
     _refresh_related(store, report, related_k, kb)
     return report
 
