@@ -20,8 +20,9 @@ The article graphs are the truth; ``tgg:derived`` holds what is computed from th
 
 Everything here is a function of the current set of article graphs (:func:`derived_quads` computes
 it from scratch). Ingest keeps it up to date in the same update request that replaces an article's
-graph (:func:`article_update`): the old article's contribution is subtracted and the new one added,
-the counts it changes are read first so that nodes move between levels, and nothing is ever recounted.
+graph (:func:`article_update`), or the graphs of a batch of articles (:func:`articles_update`: one
+delta for all): the old articles' contributions are subtracted and the new ones added, the counts
+they change are read first so that nodes move between levels, and nothing is ever recounted.
 """
 
 from __future__ import annotations
