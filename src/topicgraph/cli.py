@@ -128,7 +128,8 @@ def _model_spec(value: str | None) -> str | None:
 @click.option("--bulk/--no-bulk", default=None,
               help="Load with the bulk loader: one pass, several times faster, for a first load into an on-disk "
                    "store that holds no articles; an interrupted run leaves the store as it was. Default: on "
-                   "when the store does not exist yet, off otherwise (articles are then written one by one).")
+                   "when the store does not exist yet, off otherwise (articles are then written in transactions "
+                   "of up to 32).")
 @click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes running the spaCy pipeline (linking and writing stay in this one).")
 @_reading_options
@@ -204,7 +205,8 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], output: Path, shard: st
 @click.option("--wait", default=0.0, show_default=True, metavar="SECONDS",
               help="If another writer holds the store, wait this long for it before giving up.")
 @click.option("--bulk/--no-bulk", default=None,
-              help="Bulk loader (default: when the on-disk store does not exist yet), else one transaction per article.")
+              help="Bulk loader (default: when the on-disk store does not exist yet), else transactions of up to "
+                   "32 articles.")
 @click.pass_context
 def load(ctx: click.Context, files: tuple[Path, ...], force: bool, wait: float, bulk: bool | None) -> None:
     """Apply extraction files (from 'topicgraph extract') to the store."""

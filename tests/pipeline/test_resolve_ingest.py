@@ -65,8 +65,9 @@ def test_resolving_before_writing_equals_writing_then_resolving(monkeypatch, chu
     monkeypatch.setattr(ingesting, "RESOLVE_CHUNK", chunk)
     report = IngestReport()
     rewritten: list[str] = []
-    original = after.replace_graph
-    after.replace_graph = lambda graph, triples, also=None: (rewritten.append(str(graph)), original(graph, triples, also))
+    one, several = after.replace_graph, after.replace_graphs
+    after.replace_graph = lambda graph, triples, also=None: (rewritten.append(str(graph)), one(graph, triples, also))
+    after.replace_graphs = lambda graphs, also=None: (rewritten.extend(str(g) for g, _t in graphs), several(graphs, also))
     write_articles(after, default_kb(), extractions, report, {})
     assert report.added == ["a1", "a2", "a3", "a4"]
     assert count_mismatches(after) == [] and count_mismatches(before) == []

@@ -8,12 +8,21 @@ from collections import Counter
 
 import pytest
 
-from topicgraph.store.derived import derived_quads, level_of, removal_update, stored_derived
-from topicgraph.pipeline.ingest import store_extraction
-from topicgraph.namespaces import article_graph_iri
+from topicgraph.store.derived import (
+    articles_update, count_mismatches, derived_quads, level_of, removal_update, stored_derived,
+)
+from topicgraph.graph import article_graph
+from topicgraph.pipeline.ingest import store_articles, store_extraction
+from topicgraph.pipeline.resolve import ResolvedGraph
+from topicgraph.namespaces import TG, article_graph_iri
 from topicgraph.query import run_named_query
 from topicgraph.store import OxigraphStore, RdflibStore
 from topicgraph.evaluation.synthetic import CATEGORIES, generate_extractions
+
+
+def store_extractions(store, extractions) -> None:
+    """Several articles in one transaction, as ingest writes a batch."""
+    store_articles(store, [(e, ResolvedGraph(*article_graph(e))) for e in extractions])
 
 
 def _remove(store, article_id: str) -> None:
@@ -178,3 +187,45 @@ def test_a_new_date_in_the_same_month_moves_the_article_among_the_newest():
     assert stored_derived(store) == set(derived_quads(extractions.values()))
     rows = run_named_query(store, "articles-mentioning", {"entity": entity}).dicts()
     assert moved.article.id in {str(r["id"]) for r in rows}
+
+
+# --------------------------------------------------------------------------- several articles in one update
+
+def _quads(store) -> list[bytes]:
+    return sorted(store.dump_nquads().splitlines())
+
+
+def _levels(triples) -> set[tuple]:
+    return {t for t in triples if t[1] == TG.member}
+
+
+@pytest.mark.parametrize("backend, n", [(OxigraphStore, 160), (RdflibStore, 60)])
+def test_one_update_of_many_articles_equals_one_update_each(backend, n):
+    """Batches of new and re-ingested articles (other entities, dates, categories), each written with one
+    combined update, leave the same store, quad for quad, as the articles written one by one."""
+    one_by_one, batched = backend(), backend()
+    final = {}
+    first = list(_variants(n, seed=1, n_entities=40))
+    changed = list(_variants(n // 3, seed=2, n_entities=40)) + list(_variants(n + 40, seed=1, n_entities=40))[n:]
+    for extraction in first:
+        store_extraction(one_by_one, extraction)
+        final[extraction.article.id] = extraction
+    for start, end in ((0, 1), (1, 8), (8, 40), (40, n)):
+        store_extractions(batched, first[start:end])
+    assert _quads(one_by_one) == _quads(batched)
+    levels_before = _levels(stored_derived(batched))
+    for extraction in changed:
+        store_extraction(one_by_one, extraction)
+        final[extraction.article.id] = extraction
+    for start in range(0, len(changed), 25):  # re-ingested and new articles in the same batches
+        store_extractions(batched, changed[start:start + 25])
+    assert _levels(stored_derived(batched)) - levels_before  # counts crossed into other levels
+    assert _quads(one_by_one) == _quads(batched)
+    assert stored_derived(batched) == set(derived_quads(final.values()))
+    assert count_mismatches(batched) == []
+
+
+def test_one_article_twice_in_one_update_is_refused():
+    extraction = next(generate_extractions(1, seed=3))
+    with pytest.raises(ValueError, match="changes twice"):
+        articles_update(OxigraphStore(), [extraction, extraction])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +19,13 @@ from ..related import load_all_related, refresh_related
 from ..sources import ReadOptions, read_articles
 from ..store import (
     OXIGRAPH_DIR,
+    BatchWriting,
     OxigraphStore,
     Store,
     StoreError,
     ox_quad,
 )
-from ..store.derived import DerivedTotals, article_update, check_layout, rewrite_update
+from ..store.derived import DerivedTotals, NewVersion, article_update, check_layout, versions_update
 from ..store.entities import stored_new_entities, write_curation_graph
 from .resolve import ArchivePlan, NodeRows, ResolvedGraph, plan_archive, record_merges, rewrite_stored
 from ..store.vocabularies import kb_quads, write_kb_graphs
@@ -35,6 +36,16 @@ ProgressCallback = Callable[[str], None]
 #: articles of 10kGNAD-dev just written.) Each plan reads one row per stored entity (0.2 s at 10k articles,
 #: 8 s at 100k) and 1,000 extractions take some 100 MB, so a chunk is large enough to plan seldom.
 RESOLVE_CHUNK = 1000
+#: Articles written in one transaction where the store writes batches (store.BatchWriting: one update request
+#: to a SPARQL server instead of one per article, and 3-5 reads of the stored statistics per batch instead of
+#: per article). Measured by loading the same 512 extracted 10kGNAD-dev articles into ``oxigraph serve``
+#: (docs/writers.md): 6.9 s one by one, 1.5 s in batches of 16, 1.2-1.6 s of 32, 1.1-1.2 s of 64 and 1.1 s of
+#: 128, with requests of at most 0.5, 0.7, 1.0 and 1.5 MB. 32 gets most of the gain with requests well under
+#: a megabyte, and a bad article (the batch is then written again one article at a time) costs little.
+WRITE_BATCH = 32
+#: At most about this many characters (:func:`request_chars`) in one batch's request: servers cap a request's
+#: body (``topicgraph serve`` at 10 MiB; ``oxigraph serve`` 0.5 took 5 MB); one bigger article goes alone.
+WRITE_BATCH_CHARS = 4_000_000
 #: Errors that mean an article's data cannot be stored (the store itself is fine).
 _DATA_ERRORS = (SyntaxError, ValueError, UnicodeError)
 
@@ -84,6 +95,70 @@ def store_extraction(store: Store, extraction: Extraction) -> int:
     return len(triples)
 
 
+def store_articles(store: Store, articles: Sequence[tuple[Extraction, ResolvedGraph]]) -> None:
+    """Write the graphs of several articles (distinct ones; each as resolved) and update the derived statistics
+    once for all of them, in one transaction (one article where the store does not write batches)."""
+    versions = [NewVersion.of_extraction(e) if r.entities is None else NewVersion.of_graph(e.article.id, r.triples, r.entities)
+                for e, r in articles]
+    also = versions_update(store, versions)
+    if len(articles) == 1:
+        store.replace_graph(articles[0][1].graph, articles[0][1].triples, also=also)
+    else:
+        store.replace_graphs([(r.graph, r.triples) for _e, r in articles], also=also)
+
+
+def store_all(store: Store, articles: Iterable[tuple[Extraction, ResolvedGraph]], report: IngestReport,
+              known: dict[str, str], on_article: ProgressCallback | None) -> None:
+    """Write the articles (each with its resolved graph) and record each in ``report`` (``known``: the stored
+    articles' hashes, to tell an update from an addition): batches of up to :data:`WRITE_BATCH` articles, one
+    transaction each, where the store writes batches (a SPARQL server: one request per batch instead of one per
+    article), else one transaction per article. A bad article is reported alone; the others are written."""
+    for batch in write_batches(articles, WRITE_BATCH if isinstance(store, BatchWriting) else 1):
+        if len(batch) > 1:
+            try:
+                store_articles(store, batch)
+            except _DATA_ERRORS:  # an article's data, or the server refused the request: one by one names it
+                pass
+            else:
+                for extraction, resolved in batch:
+                    _record(report, extraction, len(resolved.triples), extraction.article.id in known, on_article)
+                continue
+        for extraction, resolved in batch:
+            try:
+                store_articles(store, [(extraction, resolved)])
+            except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
+                _cannot_store(report, extraction, exc)
+                continue
+            _record(report, extraction, len(resolved.triples), extraction.article.id in known, on_article)
+
+
+def write_batches(articles: Iterable[tuple[Extraction, ResolvedGraph]], size: int
+                  ) -> Iterator[list[tuple[Extraction, ResolvedGraph]]]:
+    """The articles in batches of at most ``size`` and :data:`WRITE_BATCH_CHARS` characters (:func:`request_chars`)."""
+    batch: list[tuple[Extraction, ResolvedGraph]] = []
+    chars = 0
+    for article in articles:
+        cost = request_chars(article[0])
+        if batch and (len(batch) >= size or chars + cost > WRITE_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(article)
+        chars += cost
+    if batch:
+        yield batch
+
+
+def request_chars(extraction: Extraction) -> int:
+    """A rough estimate of the characters an article adds to a write request: its text (the graph holds its
+    title and terms), its mentions (each a node with evidence) and the pairs of its entities (each a co-mention
+    count node of the derived statistics). Fitted on single-article requests of 10kGNAD-dev and synthetic
+    articles: the real size was 0.3-2.1 times the estimate (median 1.1)."""
+    article = extraction.article
+    entities = len({m.entity_iri for m in extraction.mentions})
+    return (3_000 + 2 * (len(article.title) + len(article.body)) + 3_000 * len(extraction.mentions)
+            + 2_000 * (entities * (entities - 1) // 2))
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: Store,
@@ -104,8 +179,9 @@ def ingest(
     The derived statistics (derived.py) of the entities an article touches are updated in the same
     transaction as its graph.
 
-    Each article is written in one transaction, so an interrupted run never leaves half an
-    article; a bad file or article is reported and the others go on. Afterwards the stored
+    Each article is written in one transaction (with others into a SPARQL server: :func:`store_all`),
+    so an interrupted run never leaves half an article; a bad file or article is reported and the
+    others go on. Afterwards the stored
     related-article suggestions (``related_k`` per article; ``None``: skip) of the written
     articles and of those they affect are recomputed. ``options``: how the readers take CSV columns,
     WordPress pages and drafts, and the size limit (sources.ReadOptions).
@@ -131,14 +207,15 @@ def ingest(
 
 def write_articles(store: Store, kb: KnowledgeBase, extractions: Iterable[Extraction], report: IngestReport,
                    known: dict[str, str], on_article: ProgressCallback | None = None, resolve: bool = True) -> None:
-    """Write extractions article by article, each article's graph and derived statistics in one transaction
-    (``known``: the stored content hashes, to tell added from updated articles). With ``resolve``, the
-    archive-wide entity resolution is planned for every :data:`RESOLVE_CHUNK` articles over the store and
-    them, applied to them before they are written, and to the stored articles it touches."""
+    """Write extractions, each article's graph and derived statistics in one transaction (with others in a
+    batch where the store writes batches: :func:`store_all`; ``known``: the stored content hashes, to tell added
+    from updated articles). With ``resolve``, the archive-wide entity resolution is planned for every
+    :data:`RESOLVE_CHUNK` articles over the store and them, applied to them before they are written, and to
+    the stored articles it touches."""
     chunk: list[Extraction] = []
     for extraction in extractions:
         chunk.append(extraction)
-        if len(chunk) >= (RESOLVE_CHUNK if resolve else 1):
+        if len(chunk) >= (RESOLVE_CHUNK if resolve else WRITE_BATCH):
             _write_chunk(store, kb, chunk, report, known, on_article, resolve)
             chunk = []
     if chunk:
@@ -152,27 +229,27 @@ def _write_chunk(store: Store, kb: KnowledgeBase, chunk: list[Extraction], repor
     if resolve:
         scope = {m.entity_iri for e in chunk for m in e.mentions} | graphs
         archive = plan_archive(store, kb, scope=scope, pending=NodeRows.of_extractions(chunk))
-    moved: dict[str, list[str]] = defaultdict(list)
+    articles = []
     for extraction in chunk:
         try:
-            resolved = archive.resolved(extraction) if archive is not None else ResolvedGraph(*article_graph(extraction))
-            if resolved.entities is None:
-                also = article_update(store, extraction)
-            else:
-                also = rewrite_update(store, extraction.article.id, resolved.triples, resolved.entities)
-            store.replace_graph(resolved.graph, resolved.triples, also=also)
+            articles.append((extraction, archive.resolved(extraction) if archive is not None
+                             else ResolvedGraph(*article_graph(extraction))))
         except _DATA_ERRORS as exc:  # this article's data; the store itself is fine
             _cannot_store(report, extraction, exc)
-            continue
-        for merged, mentions in resolved.moved.items():
-            moved[merged] += mentions
-        _record(report, extraction, len(resolved.triples), extraction.article.id in known, on_article)
-    if archive is not None and not archive.empty:  # stored articles the chunk's names resolve
-        rewritten_ids, stored_moved = rewrite_stored(store, archive, skip=graphs)
-        report.resolved += rewritten_ids
-        for merged, mentions in stored_moved.items():
-            moved[merged] += mentions
-        record_merges(store, archive.plan.merges, moved)
+    store_all(store, articles, report, known, on_article)
+    if archive is None or archive.empty:
+        return
+    written = set(report.written)
+    moved: dict[str, list[str]] = defaultdict(list)
+    for extraction, resolved in articles:
+        if extraction.article.id in written:
+            for merged, mentions in resolved.moved.items():
+                moved[merged] += mentions
+    rewritten_ids, stored_moved = rewrite_stored(store, archive, skip=graphs)  # stored articles the chunk resolves
+    report.resolved += rewritten_ids
+    for merged, mentions in stored_moved.items():
+        moved[merged] += mentions
+    record_merges(store, archive.plan.merges, moved)
 
 
 def bulk_ingest(

@@ -48,8 +48,8 @@ def unique_extractions(files: Iterable[Path], report: IngestReport) -> Iterator[
 def load(files: Iterable[Path], store: Store, kb: KnowledgeBase, force: bool = False,
          on_article: ProgressCallback | None = None, related_k: int | None = 10) -> IngestReport:
     """Apply extraction files to ``store`` article by article, each article's graph and derived statistics in
-    one transaction (as :func:`topicgraph.pipeline.ingest.ingest`); unchanged articles (same content hash)
-    are skipped unless ``force``. The caller holds the write lock or lease."""
+    one transaction (several articles in one into a SPARQL server: :func:`topicgraph.pipeline.ingest.store_all`);
+    unchanged articles (same content hash) are skipped unless ``force``. The caller holds the write lock or lease."""
     files = check_files(files, kb)
     report = IngestReport()
     check_layout(store)

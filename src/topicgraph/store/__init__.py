@@ -2,6 +2,7 @@
 server, with the derived statistics (``derived``) and the writers' lock (``locking``)."""
 
 from .base import (
+    BatchWriting,
     BulkLoading,
     CountUpdate,
     Optimizing,
@@ -23,8 +24,8 @@ from .oxigraph import OxigraphStore
 from .remote import RemoteSparqlStore
 
 __all__ = [
-    "BulkLoading", "CountUpdate", "DEFAULT_STORE", "MEMORY", "OXIGRAPH_DIR", "Optimizing", "OxigraphStore",
-    "QueryError", "QueryResult", "RdflibStore", "RemoteSparqlStore", "Store", "StoreError", "StoreLocked",
-    "Triple", "ValueSelecting", "first_line", "from_ox", "load_kb_graph", "open_store", "ox_quad",
+    "BatchWriting", "BulkLoading", "CountUpdate", "DEFAULT_STORE", "MEMORY", "OXIGRAPH_DIR", "Optimizing",
+    "OxigraphStore", "QueryError", "QueryResult", "RdflibStore", "RemoteSparqlStore", "Store", "StoreError",
+    "StoreLocked", "Triple", "ValueSelecting", "first_line", "from_ox", "load_kb_graph", "open_store", "ox_quad",
     "select_values", "store_directory", "to_ox",
 ]

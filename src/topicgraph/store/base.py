@@ -3,7 +3,7 @@ article's graph, answers, and the one exception hierarchy every backend maps its
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -125,6 +125,15 @@ class BulkLoading(Protocol):
     """A store that can add many quads outside transactions (first loads)."""
 
     def bulk_load(self, quads: Iterable[Quad]) -> None: ...
+
+
+@runtime_checkable
+class BatchWriting(Protocol):
+    """A store that replaces several named graphs and applies one count update in a single transaction (one
+    request to a server, all or nothing): where each transaction costs a round trip, many small ones are slow."""
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
+                       also: CountUpdate | None = None) -> None: ...
 
 
 @runtime_checkable

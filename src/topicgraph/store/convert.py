@@ -18,11 +18,19 @@ def with_prefixes(sparql: str) -> str:
 
 def replace_graph_update(graph: URIRef, triples: Iterable[Triple], also: CountUpdate | None = None) -> str:
     """One SPARQL update that drops a named graph, writes its new triples and runs also after."""
+    return replace_graphs_update([(graph, triples)], also)
+
+
+def replace_graphs_update(graphs: Iterable[tuple[URIRef, Iterable[Triple]]], also: CountUpdate | None = None) -> str:
+    """One SPARQL update that replaces each named graph by its new triples, then runs also (ValueError if a
+    term cannot be written)."""
+    parts = []
+    for graph, triples in graphs:
+        g = URIRef(graph).n3()
+        body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
+        parts.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
     also_text = also.sparql() if also else ""
-    g = URIRef(graph).n3()
-    body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
-    text = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
-    return f"{text} ;\n{also_text}" if also_text else text
+    return " ;\n".join(parts + ([also_text] if also_text else []))
 
 
 def remove_graph_update(graph: URIRef, also: CountUpdate | None = None) -> str:

@@ -20,14 +20,15 @@ The article graphs are the truth; ``tgg:derived`` holds what is computed from th
 
 Everything here is a function of the current set of article graphs (:func:`derived_quads` computes
 it from scratch). Ingest keeps it up to date in the same update request that replaces an article's
-graph (:func:`article_update`): the old article's contribution is subtracted and the new one added,
-the counts it changes are read first so that nodes move between levels, and nothing is ever recounted.
+graph (:func:`article_update`), or the graphs of a batch of articles (:func:`articles_update`: one
+delta for all): the old articles' contributions are subtracted and the new ones added, the counts
+they change are read first so that nodes move between levels, and nothing is ever recounted.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from functools import lru_cache
@@ -270,9 +271,16 @@ _CONTRIBUTION_ROWS = (
 
 def stored_contribution(store: Store, article_id: str) -> Contribution | None:
     """The contribution of the article as it is in the store now (None if it is not there)."""
-    g = article_graph_iri(article_id)
-    rows = store.query(f"SELECT ?id ?e ?s ?date ?cat WHERE {{ GRAPH <{g}> {{ {_CONTRIBUTION_ROWS} }} }}").rows
-    return next(_contributions(rows), None)
+    return stored_contributions_of(store, [article_id]).get(article_id)
+
+
+def stored_contributions_of(store: Store, article_ids: Iterable[str]) -> dict[str, Contribution]:
+    """The contributions of the articles as they are in the store now, by article id (the ones stored)."""
+    # one branch per graph: Oxigraph would read every graph for a GRAPH ?g bound by VALUES
+    branches = [f"{{ GRAPH {article_graph_iri(i).n3()} {{ {_CONTRIBUTION_ROWS} }} }}"
+                for i in dict.fromkeys(article_ids)]
+    rows = _select_in_parts(store, "SELECT ?id ?e ?s ?date ?cat WHERE { {branches} }", branches)
+    return {c.article_id: c for c in _contributions(rows)}
 
 
 def stored_contributions(store: Store) -> Iterator[Contribution]:
@@ -477,6 +485,41 @@ def describe_entities(entities: Iterable[Entity]) -> Iterator[Triple]:
 
 
 _ARTICLES, _SENTENCES, _MEMBERS = _P_ARTICLES.n3(), _P_SENTENCES.n3(), _P_MEMBERS.n3()
+#: Characters of the terms in one ``VALUES`` list, and of the branches of one query: the reads of a batch of
+#: articles name thousands of nodes (a co-mention node's IRI has 57 characters, an entity's up to ~100), and
+#: servers cap a query (``topicgraph serve`` answers 400 above 100,000 characters, Virtuoso refuses a
+#: ``VALUES`` of 4,095 terms or more); one article's reads stay one query as before.
+VALUES_CHARS, QUERY_CHARS = 20_000, 60_000
+
+
+def _value_lists(terms: Iterable[str]) -> Iterator[str]:
+    """The terms (N3) joined into ``VALUES`` lists of at most :data:`VALUES_CHARS` characters each."""
+    part: list[str] = []
+    size = 0
+    for term in terms:
+        if part and size + len(term) > VALUES_CHARS:
+            yield " ".join(part)
+            part, size = [], 0
+        part.append(term)
+        size += len(term) + 1
+    if part:
+        yield " ".join(part)
+
+
+def _select_in_parts(store: Store, query: str, branches: list[str]) -> list[tuple]:
+    """The rows of ``query`` whose ``{branches}`` stands for the ``UNION`` of ``branches``, run as few queries as
+    keep the branches of each under :data:`QUERY_CHARS` characters (none if there is no branch)."""
+    rows: list[tuple] = []
+    part: list[str] = []
+    size = 0
+    for branch in branches + [""]:
+        if part and (not branch or size + len(branch) > QUERY_CHARS):
+            rows.extend(store.query(query.replace("{branches}", " UNION ".join(part))).rows)
+            part, size = [], 0
+        if branch:
+            part.append(branch)
+            size += len(branch)
+    return rows
 
 
 class StoredStatistics:
@@ -492,17 +535,12 @@ class StoredStatistics:
         keys = [k for k in keys if isinstance(k, _LEVELLED)]
         by_node = {_node(k): k for k in keys}
         entities = sorted(set(entities))
-        if not by_node and not entities:
-            return {}, []
         g = f"<{DERIVED_GRAPH}>"
-        branches = []
-        if by_node:
-            nodes = " ".join(n.n3() for n in by_node)
-            branches.append(f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}")
-        if entities:
-            values = " ".join(URIRef(e).n3() for e in entities)
-            branches.append(f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}")
-        rows = self.store.query(f"SELECT ?n ?c ?t WHERE {{ {' UNION '.join(branches)} }}").rows
+        branches = [f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}"
+                    for nodes in _value_lists(n.n3() for n in by_node)]
+        branches += [f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}"
+                     for values in _value_lists(URIRef(e).n3() for e in entities)]
+        rows = _select_in_parts(self.store, "SELECT ?n ?c ?t WHERE { {branches} }", branches)
         counts, types = {}, []
         for n, c, t in rows:
             if c is not None and n in by_node:
@@ -521,25 +559,20 @@ class StoredStatistics:
                 types.add(key.type)
             elif isinstance(key, CategoryLevel):
                 categories.add(Literal(key.category))
-        g = f"<{DERIVED_GRAPH}>"
         branches = []
-        if entities:
-            values = " ".join(e.n3() for e in sorted(entities))
+        for values in _value_lists(e.n3() for e in sorted(entities)):
             branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:monthOf ?a ; tg:month ?r ; {_ARTICLES} ?c ."
                             f" BIND(0 AS ?k) }}")
             branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelEntity ?a ; tg:coType ?t ; tg:level ?r ;"
                             f" {_MEMBERS} ?c . BIND(1 AS ?k) }}")
-        if types:
-            values = " ".join(t.n3() for t in sorted(types))
+        for values in _value_lists(t.n3() for t in sorted(types)):
             branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelType ?a ; tg:level ?r ; {_MEMBERS} ?c ."
                             f" BIND(2 AS ?k) }}")
-        if categories:
-            values = " ".join(c.n3() for c in sorted(categories))
+        for values in _value_lists(c.n3() for c in sorted(categories)):
             branches.append(f"{{ VALUES ?a {{ {values} }} ?n tg:levelCategory ?a ; tg:level ?r ; {_MEMBERS} ?c ."
                             f" BIND(3 AS ?k) }}")
-        if not branches:
-            return {}
-        rows = self.store.query(f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH {g} {{ {' UNION '.join(branches)} }} }}").rows
+        query = f"SELECT ?k ?a ?t ?r ?c WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ {{branches}} }} }}"
+        rows = _select_in_parts(self.store, query, branches)
         out: dict[StatKey, int] = {}
         for k, a, t, r, c in rows:
             k = int(k)
@@ -557,11 +590,9 @@ class StoredStatistics:
     def article_keys(self, months: Iterable[MonthCount]) -> set[tuple[MonthCount, str]]:
         """(month key, article key) of the given month keys as stored."""
         by_node = {_node(k): k for k in months}
-        if not by_node:
-            return set()
-        values = " ".join(n.n3() for n in by_node)
-        rows = self.store.query(f"SELECT ?n ?key WHERE {{ VALUES ?n {{ {values} }}"
-                           f" GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}").rows
+        branches = [f"{{ VALUES ?n {{ {values} }} GRAPH <{DERIVED_GRAPH}> {{ ?n tg:articleKey ?key }} }}"
+                    for values in _value_lists(n.n3() for n in by_node)]
+        rows = _select_in_parts(self.store, "SELECT ?n ?key WHERE { {branches} }", branches)
         return {(by_node[n], str(key)) for n, key in rows}
 
 
@@ -572,24 +603,62 @@ def count_delta(old: Contribution | None, new: Contribution | None) -> Counter:
     return delta
 
 
-def delta_update(old: Contribution | None, new: Contribution | None, described: Iterable[Triple],
-                 stored: StoredStatistics) -> CountUpdate:
-    """The change that moves the statistics from ``old`` to ``new`` (empty if nothing changes).
+#: One article's change: its contribution as stored (None: not stored yet) and as it will be (None: removed).
+Change = tuple[Contribution | None, Contribution | None]
+
+
+@dataclass
+class CombinedChange:
+    """What the changes of several distinct articles add up to: count deltas summed, and the facts and article
+    keys that go and come (each belongs to one article, so the articles' sets are simply united)."""
+
+    delta: Counter = field(default_factory=Counter)
+    touched: set[str] = field(default_factory=set)
+    deletes: set[Triple] = field(default_factory=set)
+    inserts: set[Triple] = field(default_factory=set)
+    gone: set[tuple[str, str, str]] = field(default_factory=set)
+    come: set[tuple[str, str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, changes: Iterable[Change]) -> "CombinedChange":
+        """The sum of the changes (ValueError if one article changes twice: its second change would start from
+        a version that is not stored)."""
+        combined, seen = cls(), set()
+        for old, new in changes:
+            either = new if new is not None else old
+            if either is None:
+                continue
+            if either.article in seen:
+                raise ValueError(f"article {either.article} changes twice in one update")
+            seen.add(either.article)
+            combined.delta.update(count_delta(old, new))
+            combined.touched |= (old.entities if old else set()) | (new.entities if new else set())
+            old_facts, new_facts = old.facts() if old else set(), new.facts() if new else set()
+            combined.deletes |= old_facts - new_facts
+            combined.inserts |= new_facts - old_facts
+            old_keys, new_keys = old.key_facts() if old else set(), new.key_facts() if new else set()
+            combined.gone |= old_keys - new_keys
+            combined.come |= new_keys - old_keys
+        return combined
+
+
+def delta_update(changes: Iterable[Change], described: Iterable[Triple], stored: StoredStatistics) -> CountUpdate:
+    """The one change that moves the statistics from the stored versions of some distinct articles to their new
+    versions (each pair ``(old, new)``; empty if nothing changes), as if they were changed one after the other.
 
     ``stored`` reads what the change needs of the stored statistics: the current counts of the count nodes
     that change and the entity types the levels use before and after (for the levels to follow the counts),
     the counts of every month node and level around them (for the marks), and the article keys of the month
-    nodes (for each entity's newest articles). ``described``: entity descriptions the change brings.
+    nodes (for each entity's newest articles). All is read once, before: the levels and marks follow from the
+    stored counts and the summed count deltas. ``described``: entity descriptions the change brings.
     """
-    described = list(described)
-    delta = count_delta(old, new)
-    touched = (old.entities if old else set()) | (new.entities if new else set())
-    current, stored_types = stored.counts_and_types([k for k, v in delta.items() if v], touched)
+    described = list(dict.fromkeys(described))
+    combined = CombinedChange.of(changes)
+    delta, deletes, inserts = combined.delta, combined.deletes, combined.inserts
+    gone, come = combined.gone, combined.come
+    current, stored_types = stored.counts_and_types([k for k, v in delta.items() if v], combined.touched)
     types_before = canonical_types(stored_types)
     types_after = canonical_types(stored_types + described)
-    old_facts = old.facts() if old else set()
-    new_facts = new.facts() if new else set()
-    deletes, inserts = old_facts - new_facts, new_facts - old_facts
     for key, d in list(delta.items()):
         if not d or not isinstance(key, _LEVELLED):
             continue
@@ -601,9 +670,6 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
         for level in now - was:
             inserts.add((_node(level), _P_MEMBER, _node(key)))
             delta[level] += 1
-    old_keys = old.key_facts() if old else set()
-    new_keys = new.key_facts() if new else set()
-    gone, come = old_keys - new_keys, new_keys - old_keys
     affected = {e for e, _m, _k in gone | come}
     grouped = [k for k, v in delta.items() if v and isinstance(k, (MonthCount, *_LEVELS))]
     before = stored.groups(grouped + [MonthCount(e, m) for e, m, _k in gone | come])
@@ -629,15 +695,45 @@ def delta_update(old: Contribution | None, new: Contribution | None, described: 
                        drop_value_at_zero=(_P_SENTENCES,), drop_node_at_zero=(_P_ARTICLES, _P_MEMBERS))
 
 
-def _update(store: Store, old: Contribution | None, new: Contribution | None,
-            described: list[Triple]) -> CountUpdate:
-    return delta_update(old, new, described, StoredStatistics(store))
+def _update(store: Store, changes: list[Change], described: list[Triple]) -> CountUpdate:
+    return delta_update(changes, described, StoredStatistics(store))
+
+
+class NewVersion(NamedTuple):
+    """An article as it will be stored: its id, its contribution (None: removed) and the descriptions of the
+    entities it brings."""
+
+    article_id: str
+    contribution: Contribution | None
+    described: list[Triple]
+
+    @classmethod
+    def of_extraction(cls, extraction: Extraction) -> "NewVersion":
+        return cls(extraction.article.id, Contribution.of_extraction(extraction), list(entity_description(extraction)))
+
+    @classmethod
+    def of_graph(cls, article_id: str, triples: Iterable[Triple], entities: Iterable[Entity] = ()) -> "NewVersion":
+        """The article as its (rewritten) graph has it; ``entities``: those it may mention for the first time."""
+        return cls(article_id, Contribution.of_triples(triples), list(describe_entities(entities)))
+
+
+def versions_update(store: Store, versions: Sequence[NewVersion]) -> CountUpdate:
+    """The one update that brings the statistics from the stored versions of the articles (distinct ones) to
+    ``versions``, for writing all their graphs in the same transaction (reads the store once)."""
+    stored = stored_contributions_of(store, [v.article_id for v in versions])
+    changes = [(stored.get(v.article_id), v.contribution) for v in versions]
+    return _update(store, changes, [t for v in versions for t in v.described])
+
+
+def articles_update(store: Store, extractions: Sequence[Extraction]) -> CountUpdate:
+    """The one update that brings the statistics from the stored versions of the articles (distinct ones) to
+    ``extractions``, for writing all their graphs in the same transaction (reads the store once)."""
+    return versions_update(store, [NewVersion.of_extraction(e) for e in extractions])
 
 
 def article_update(store: Store, extraction: Extraction) -> CountUpdate:
     """The update that brings the statistics from the stored version of the article to ``extraction``."""
-    old = stored_contribution(store, extraction.article.id)
-    return _update(store, old, Contribution.of_extraction(extraction), list(entity_description(extraction)))
+    return articles_update(store, [extraction])
 
 
 def rewrite_update(store: Store, article_id: str, triples: Iterable[Triple],
@@ -645,13 +741,12 @@ def rewrite_update(store: Store, article_id: str, triples: Iterable[Triple],
     """The update that brings the statistics from the stored version of the article to its graph
     ``triples`` rewritten in place (curation of an article that cannot be extracted again);
     ``entities``: descriptions of the entities the rewritten graph may mention for the first time."""
-    return _update(store, stored_contribution(store, article_id), Contribution.of_triples(triples),
-                   list(describe_entities(entities)))
+    return versions_update(store, [NewVersion.of_graph(article_id, triples, entities)])
 
 
 def removal_update(store: Store, article_id: str) -> CountUpdate:
     """The update that removes an article's contribution (before its graph is dropped)."""
-    return _update(store, stored_contribution(store, article_id), None, [])
+    return _update(store, [(stored_contribution(store, article_id), None)], [])
 
 
 class DerivedTotals:

@@ -26,7 +26,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -170,6 +170,12 @@ class LeasedStore:
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also: CountUpdate | None = None) -> None:
         self._lease.ensure()
         self._store.replace_graph(graph, triples, also)
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
+                       also: CountUpdate | None = None) -> None:
+        """The leased store's own batch write (the stores a lease guards, servers, write batches)."""
+        self._lease.ensure()
+        self._store.replace_graphs(graphs, also)
 
     def remove_graph(self, graph: URIRef, also: CountUpdate | None = None) -> None:
         self._lease.ensure()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
 
 from pyparsing import ParseBaseException
@@ -34,6 +34,13 @@ class RdflibStore:
         self.dataset.remove_graph(graph)
         context = self.dataset.graph(graph)
         context += new
+        self._apply(also)
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
+                       also: CountUpdate | None = None) -> None:
+        """:meth:`replace_graph` of several graphs with one ``also`` after them (memory: no transaction)."""
+        for graph, triples in graphs:
+            self.replace_graph(graph, triples)
         self._apply(also)
 
     def remove_graph(self, graph: URIRef, also: CountUpdate | None = None) -> None:

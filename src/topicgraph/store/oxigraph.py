@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from rdflib.term import Node
 from ..namespaces import PREFIXES
 from .base import CountUpdate, QueryError, QueryResult, StoreError, Triple, first_line
 from ..oxterms import from_ox, ox_quad
-from .convert import remove_graph_update, replace_graph_update
+from .convert import remove_graph_update, replace_graph_update, replace_graphs_update
 
 #: The project's prefixes as Oxigraph takes them.
 _OX_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
@@ -45,6 +45,11 @@ class OxigraphStore:
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also: CountUpdate | None = None) -> None:
         """Drop the named graph, write the new triples and run ``also`` in one transaction."""
         self._run_update(replace_graph_update(graph, triples, also))
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
+                       also: CountUpdate | None = None) -> None:
+        """:meth:`replace_graph` of several graphs with one ``also`` after them, in one transaction."""
+        self._run_update(replace_graphs_update(graphs, also))
 
     def remove_graph(self, graph: URIRef, also: CountUpdate | None = None) -> None:
         self._run_update(remove_graph_update(graph, also))

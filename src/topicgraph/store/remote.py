@@ -6,7 +6,7 @@ import json
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from .base import CountUpdate, QueryError, QueryResult, StoreError, Triple
 from ..oxterms import to_ox
-from .convert import remove_graph_update, replace_graph_update, with_prefixes
+from .convert import remove_graph_update, replace_graph_update, replace_graphs_update, with_prefixes
 
 
 class RemoteSparqlStore:
@@ -26,7 +26,8 @@ class RemoteSparqlStore:
     go to ``.../update``) or any other path such as ``.../sparql`` (queries and updates both go there;
     the server must then treat its default graph as the union of the named graphs, as GraphDB, Virtuoso
     and ``topicgraph serve`` do). A query string on the URL is passed on with every request.
-    Article graphs are written with one update request each (``DROP SILENT GRAPH`` + ``INSERT DATA``).
+    Article graphs are written with one update request each (``DROP SILENT GRAPH`` + ``INSERT DATA``), or
+    several in one request (:meth:`replace_graphs`).
     ``token`` (default: the environment variable ``TOPICGRAPH_STORE_TOKEN``) is sent as
     ``Authorization: Bearer`` with every request, for a ``topicgraph serve`` that requires one.
     """
@@ -66,7 +67,8 @@ class RemoteSparqlStore:
                 return response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            error = QueryError if exc.code == 400 else StoreError  # 400: the server rejected the query itself
+            # 400, 413: the server rejected the query or update itself (its text, its size), not the store
+            error = QueryError if exc.code in (400, 413) else StoreError
             raise error(f"{self.url}: HTTP {exc.code} {exc.reason}"
                              f"{': ' + detail[0][:300] if detail else ''}") from None
         except (urllib.error.URLError, OSError) as exc:
@@ -100,6 +102,12 @@ class RemoteSparqlStore:
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple], also: CountUpdate | None = None) -> None:
         """One update request: drop the graph, insert its triples, run ``also`` (one transaction on the server)."""
         self.update(replace_graph_update(graph, triples, also))
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
+                       also: CountUpdate | None = None) -> None:
+        """:meth:`replace_graph` of several graphs with one ``also`` after them, in one update request (SPARQL
+        1.1 Update operations separated by ``;``); Oxigraph's server applies a request whole or not at all."""
+        self.update(replace_graphs_update(graphs, also))
 
     def remove_graph(self, graph: URIRef, also: CountUpdate | None = None) -> None:
         self.update(remove_graph_update(graph, also))
