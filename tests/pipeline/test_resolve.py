@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -138,6 +139,19 @@ def test_a_person_name_cut_short_by_the_ner_joins_the_one_longer_name_it_begins(
         label = node.rsplit("/", 1)[-1].replace("-", " ").title()
         store_extraction(store, extraction(f"t{n}", [(label, EntityType.PERSON, node)]))
     assert not [m for m in resolve_store(store, default_kb()).merges if m.merged == a]
+
+
+def test_a_lone_genitive_tagged_as_an_organisation_joins_the_one_person_with_that_surname(store):
+    putins, full = iri("Wolodin"), iri("Pavel Wolodin")
+    genitive = iri("Wolodins")
+    store_extraction(store, extraction("a1", [("Pavel Wolodin", EntityType.PERSON, full)]))
+    store_extraction(store, extraction("a2", [("Pavel Wolodin", EntityType.PERSON, full)]))
+    lone = extraction("a3", [("Wolodins", EntityType.ORGANIZATION, genitive)])
+    lone.entities[genitive] = dataclasses.replace(lone.entities[genitive], label="Wolodins")  # as the NER read it
+    store_extraction(store, lone)
+    report = resolve_store(store, default_kb())
+    assert [(m.merged, m.into, m.rule) for m in report.merges] == [(genitive, full, "short-name")]
+    assert nodes_of(store, "a3") == {full} and putins not in nodes_of(store, "a3")
 
 
 def test_acronym_first_long_form_later_is_one_node(store):

@@ -312,6 +312,14 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
         owners = {comps.find(i) for i in _lookup(index, words[0])} - {comps.find(node.iri)}
         if node.type != EntityType.PERSON:
             owners = {o for o in owners if nodes[o].type == node.type}
+            if not owners and words[0].endswith("s") and len(words[0]) > 4:
+                # "Putins" tagged as an organisation: the genitive of one person's surname
+                owners = {comps.find(i) for i in by_last.get(words[0][:-1], ())} - {comps.find(node.iri)}
+                if len(owners) == 1 and _weight(node) <= _weight(nodes[next(iter(owners))]):
+                    target = nodes[owners.pop()]
+                    link(node.iri, target.iri, "short-name",
+                         f"{node.label!r} is the genitive of the surname of {target.label!r} and of no other node")
+                continue
         if len(owners) == 1:
             target = nodes[owners.pop()]
             if node.type != EntityType.PERSON and _weight(node) > _weight(target):

@@ -62,6 +62,20 @@ def test_a_trailing_word_goes_when_the_rest_stands_alone_elsewhere_and_it_names_
     assert got == [("Bayern München", "ORG"), ("Sporting Kessler Taler", "ORG")]
 
 
+def test_a_first_name_keeps_the_surname_the_ner_left_out_or_split_off():
+    # "Andreas" is a name of its own, not the genitive of "Andrea": the surname stays
+    assert cleaned("Wahlkampf von Andreas Kessel heute.", [("Andreas Kessel", "PER")]) == [("Andreas Kessel", "PER")]
+    # two person spans for one name: one span
+    text = "Staatspräsident Recep Tayyipo Ergün sprach. Dann ging er."
+    assert cleaned(text, [("Recep Tayyipo", "PER"), ("Ergün", "PER")]) == [("Recep Tayyipo Ergün", "PER")]
+    # an untagged capitalised word after a lone first name, written alone later: the surname
+    text = "Wahlkampf von Renata Olgun heute. Olgun sagte nichts."
+    assert cleaned(text, [("Renata", "PER")]) == [("Renata Olgun", "PER")]
+    # but not a word that is not written alone elsewhere
+    text = "Wahlkampf von Renata Olgun heute. Renata Olgun sagte nichts."
+    assert cleaned(text, [("Renata", "PER")]) == [("Renata", "PER")]
+
+
 def test_genitive_name_before_a_common_noun():
     assert cleaned("Vor Floridas Küste kreuzt ein Schiff.", [("Floridas Küste", "LOC")]) == [("Floridas", "LOC")]
 

@@ -75,6 +75,21 @@ def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
     return index
 
 
+def one_word_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
+    """The names of one-word places and organisations (no common word), for where the NER missed them ("Syriens",
+    the genitive of "Syrien"); looked up only after the short names, so a surname keeps its own meaning."""
+    from .spans import common_words
+
+    index: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        words = entity.label.split()
+        if len(words) == 1 and entity.type in (EntityType.PLACE, EntityType.ORGANIZATION):
+            word = words[0]
+            if len(word) >= 5 and word.isalpha() and word[:1].isupper() and word not in common_words():
+                index[word].add(entity.iri)
+    return index
+
+
 class ArchiveNames:
     """The short-name index of the entities minted so far in the archive, grown with them (``known`` only
     grows: the linker adds entities and never replaces one)."""
@@ -82,15 +97,19 @@ class ArchiveNames:
     def __init__(self) -> None:
         self._size = 0
         self._index: dict[str, set[str]] = defaultdict(set)
+        self._names: dict[str, set[str]] = defaultdict(set)
 
-    def index(self, known: dict[str, Entity]) -> dict[str, set[str]]:
+    def index(self, known: dict[str, Entity]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The short names (:func:`short_name_index`) and the one-word names (:func:`one_word_name_index`)."""
         if len(known) < self._size:  # another dictionary: start again
-            self._size, self._index = 0, defaultdict(set)
+            self._size, self._index, self._names = 0, defaultdict(set), defaultdict(set)
         if len(known) > self._size:
-            for word, iris in short_name_index(islice(known.values(), self._size, None)).items():
-                self._index[word] |= iris
+            added = list(islice(known.values(), self._size, None))
+            for target, index in ((self._index, short_name_index(added)), (self._names, one_word_name_index(added))):
+                for word, iris in index.items():
+                    target[word] |= iris
             self._size = len(known)
-        return self._index
+        return self._index, self._names
 
 
 _WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w]+?)(?:'s|’s|s)?(?![\w-])")
@@ -186,14 +205,18 @@ def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entit
         out.append(Mention(c.text, c.start, c.end, target.type.ner_label, target.iri, CONFIDENCE_SHORT_NAME,
                            Method.RULE, c.sentence))
     # 3. a short name the NER missed: the surname / first word of exactly one entity of the article,
-    #    else of exactly one entity minted earlier in the archive
-    here = short_name_index(e for e in entities.values() if not e.in_kb)
-    there = (archive or ArchiveNames()).index(known) if known else {}
+    #    else of exactly one entity minted earlier in the archive; else the name of one one-word place or
+    #    organisation ("Syriens", "Russlands")
+    new_here = [e for e in entities.values() if not e.in_kb]
+    here, here_names = short_name_index(new_here), one_word_name_index(new_here)
+    there, there_names = (archive or ArchiveNames()).index(known) if known else ({}, {})
     covered = [(m.start, m.end) for m in out]
     promoted = set()
     for hit in _WORD.finditer(text):
         word = hit.group(1)
         iris = here.get(word) or (there.get(word) if word not in here else None)
+        if not iris and word not in here and word not in there:  # a one-word place or organisation by its name
+            iris = here_names.get(word) or (there_names.get(word) if word not in here_names else None)
         if not iris or len(iris) != 1 or any(s < hit.end() and hit.start() < e for s, e in covered):
             continue
         iri = next(iter(iris))

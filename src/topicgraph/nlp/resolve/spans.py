@@ -102,8 +102,9 @@ def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
 
 
 def _genitive_of_name(word: str) -> bool:
-    """"Floridas", "Fischers": a German genitive of a name the lexicon knows."""
-    return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names()
+    """"Floridas", "Fischers": a German genitive of a name the lexicon knows (not a name of its own that ends
+    in s: "Andreas", "Klaus", "Hans" are first names, not genitives of "Andrea", "Klau", "Han")."""
+    return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names() and word not in _known_names()
 
 
 def _named_alone(doc: Doc, text: str, start: int, rest: list[str], last: str) -> bool:
@@ -139,8 +140,8 @@ def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
                 or (last in common_words() and (person or span.label_.upper() in {"LOC", "GPE"})
                     and _elsewhere(doc, span, [tokens[-2].text]))):
             tokens = tokens[:-1]  # "Floridas Küste", "Fischers Büro"; "Ramirez Wohnsitz" (Ramirez named elsewhere)
-        elif _named_alone(doc, text, tokens[0].idx, [t.text for t in tokens[:-1]], last):
-            tokens = tokens[:-1]  # "Strache Orden": Strache alone elsewhere, Orden nowhere else
+        elif not person and _named_alone(doc, text, tokens[0].idx, [t.text for t in tokens[:-1]], last):
+            tokens = tokens[:-1]  # "Strache Orden" (ORG): Strache alone elsewhere, Orden no name; never a surname
         else:
             break
     while tokens and tokens[-1].text.lower() in _KEEP_LOWER:
@@ -150,8 +151,34 @@ def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
     return Span(doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
 
 
+def _with_surname(doc: Doc, span: Span, text: str) -> Span:
+    """A person span followed by a one-word person span ("Recep Tayyip" "Erdoğan": one name split in two), or
+    a one-word person span followed by a capitalised word the NER left out that the article also writes alone
+    ("Andreas" + "Khol", then "Khol" later): the span with that word."""
+    if span.label_.upper() not in {"PER", "PERSON"} or span.end >= len(doc):
+        return span
+    nxt = doc[span.end]
+    word = nxt.text
+    if (not word[:1].isupper() or not word.isalpha() or len(word) < 3 or span[0].whitespace_ != " "
+            or word in common_words() or is_role_word(word, True)):
+        return span
+    if nxt.ent_type_:  # the NER split one name in two person spans ("Andreas" "Khol"): one name
+        own = next((e for e in doc.ents if e.start == span.end), None)
+        if own is None or len(own) != 1 or own.label_.upper() not in {"PER", "PERSON"}:
+            return span
+    elif len(span) != 1:
+        return span
+    else:
+        elsewhere = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+                     if m.start() != nxt.idx]
+        if not any(text[max(0, i - len(span.text) - 1):i] != span.text + " " for i in elsewhere):
+            return span
+    return Span(doc, span.start, span.end + 1, label=span.label_)
+
+
 def clean_spans(doc: Doc) -> list[Span]:
-    """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`)."""
+    """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`); a
+    lone first name gets the surname the NER left out (:func:`_with_surname`)."""
     out: list[Span] = []
     text = doc.text
     for span in doc.ents:
@@ -161,5 +188,7 @@ def clean_spans(doc: Doc) -> list[Span]:
                 continue
             trimmed = trim_span(doc, piece, text)
             if trimmed is not None and trimmed.text.strip():
-                out.append(trimmed)
-    return out
+                out.append(_with_surname(doc, trimmed, text))
+    # a span another one took in (the surname after a first name) goes
+    return [a for a in out if not any(b is not a and b.start <= a.start and a.end <= b.end and len(b) > len(a)
+                                      for b in out)]
