@@ -196,11 +196,10 @@ def ingest(
     known = stored_hashes(store)
     per_call = extractor.articles_per_call(batch_size)
 
-    def extractions() -> Iterator[Extraction]:
-        for batch in _article_batches(paths, report, known, force, per_call, on_article, options):
-            yield from _extract_batch(extractor, batch, report, batch_size)
-
-    write_articles(store, kb, extractions(), report, known, on_article, resolve=resolve)
+    batches = _article_batches(paths, report, known, force, per_call, on_article, options)
+    # progress counts articles as they are extracted: writing waits for a chunk of them (resolution)
+    write_articles(store, kb, _extracted(extractor, batches, report, batch_size, on_article), report, known,
+                   resolve=resolve)
     _refresh_related(store, report, related_k, kb)
     return report
 
@@ -285,12 +284,9 @@ def bulk_ingest(
                              "a new store (an incremental ingest, bulk=False, adds to this one)")
     report = IngestReport()
 
-    def extractions() -> Iterator[Extraction]:
-        per_call = extractor.articles_per_call(batch_size)
-        for batch in _article_batches(paths, report, {}, True, per_call, on_article, options):
-            yield from _extract_batch(extractor, batch, report, batch_size)
-
-    return bulk_write(extractions(), directory, kb, report, on_article=on_article, related_k=related_k)
+    batches = _article_batches(paths, report, {}, True, extractor.articles_per_call(batch_size), on_article, options)
+    return bulk_write(_extracted(extractor, batches, report, batch_size, on_article), directory, kb, report,
+                      related_k=related_k)
 
 
 def bulk_write(extractions: Iterable[Extraction], directory: Path, kb: KnowledgeBase, report: IngestReport,
@@ -401,6 +397,16 @@ def _article_batches(paths: Iterable[str | Path], report: IngestReport, known: d
             pending = []
     if pending:
         yield pending
+
+
+def _extracted(extractor: Extractor, batches: Iterable[list[Article]], report: IngestReport, batch_size: int,
+               on_article: ProgressCallback | None) -> Iterator[Extraction]:
+    """The extractions of the batches, each announced to ``on_article`` as it is made."""
+    for batch in batches:
+        for extraction in _extract_batch(extractor, batch, report, batch_size):
+            if on_article:
+                on_article(extraction.article.id)
+            yield extraction
 
 
 def _extract_batch(extractor: Extractor, articles: list[Article], report: IngestReport,
