@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,25 +108,54 @@ def _genitive_of_name(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and word[:-1] in _known_names() and word not in _known_names()
 
 
-def _named_alone(doc: Doc, text: str, start: int, rest: list[str], last: str) -> bool:
+class DocWords:
+    """Where each word of a document stands, and which entity spans hold it: built once per document, so that
+    the checks below cost the occurrences of a word, not a scan of the whole text (long texts)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.at: dict[str, list[int]] = defaultdict(list)
+        for token in doc:
+            self.at[token.text].append(token.i)
+        self.in_names: dict[str, set[int]] = defaultdict(set)  # word -> start tokens of the entity spans with it
+        self.name_at = {ent.start: ent for ent in doc.ents}
+        for ent in doc.ents:
+            for token in ent:
+                self.in_names[token.text].add(ent.start)
+
+    def alone_elsewhere(self, words: list[str], skip: int) -> bool:
+        """True if ``words`` stand somewhere other than at token ``skip``, not followed by a capitalised word."""
+        doc, k = self.doc, len(words)
+        for i in self.at.get(words[0], ()):
+            if i == skip or [t.text for t in doc[i:i + k]] != words:
+                continue
+            after = doc[i + k] if i + k < len(doc) else None
+            if after is None or not (doc[i + k - 1].whitespace_ and after.text[:1].isupper()):
+                return True
+        return False
+
+    def after_other(self, word: str, skip: int, before: list[str]) -> bool:
+        """True if ``word`` stands somewhere other than at token ``skip`` and not right after ``before``."""
+        k = len(before)
+        return any(i != skip and [t.text for t in self.doc[max(0, i - k):i]] != before for i in self.at.get(word, ()))
+
+
+def _named_alone(words: DocWords, start: int, rest: list[str], last: str) -> bool:
     """True if the span's words without its ``last`` stand alone elsewhere in the article (not followed by
     another capitalised word), ``last`` is no place and no part of any other name there, and the rest holds
     a word that is no common word ("Strache" four times, "Strache Orden" once; "Bank Austria" and "Bank
-    Austria Firmenpensionen"; never "Bayern München", "Austria Wien")."""
-    if all(word in common_words() for word in rest):
+    Austria Firmenpensionen"; never "Bayern München", "Austria Wien"). ``start``: the span's first token."""
+    if all(word in common_words() for word in rest) or not words.alone_elsewhere(rest, start):
         return False
-    name = re.escape(" ".join(rest))
-    if not any(m.start() != start for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])(?! [A-ZÄÖÜ])", text)):
-        return False
-    if any(other.start_char != start and any(t.text == last for t in other) for other in doc.ents):
+    if words.in_names.get(last, set()) - {start}:
         return False
     return english_place_name(last) is None
 
 
-def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
+def trim_span(doc: Doc, span: Span, words: DocWords | None = None) -> Span | None:
     """The span without leading role/title words and trailing common or lower-case words (None if
-    nothing of a name is left). ``text``: the document's text (``doc.text`` is joined on every access)."""
-    text = doc.text if text is None else text
+    nothing of a name is left). ``words``: the document's :class:`DocWords` (built here if not given)."""
+    words = words or DocWords(doc)
     tokens = list(span)
     person = span.label_.upper() in {"PER", "PERSON"}
     while len(tokens) > 1 and (is_role_word(tokens[0].text, person)
@@ -140,7 +170,7 @@ def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
                 or (last in common_words() and (person or span.label_.upper() in {"LOC", "GPE"})
                     and _elsewhere(doc, span, [tokens[-2].text]))):
             tokens = tokens[:-1]  # "Floridas Küste", "Fischers Büro"; "Ramirez Wohnsitz" (Ramirez named elsewhere)
-        elif not person and _named_alone(doc, text, tokens[0].idx, [t.text for t in tokens[:-1]], last):
+        elif not person and _named_alone(words, tokens[0].i, [t.text for t in tokens[:-1]], last):
             tokens = tokens[:-1]  # "Strache Orden" (ORG): Strache alone elsewhere, Orden no name; never a surname
         else:
             break
@@ -151,7 +181,7 @@ def trim_span(doc: Doc, span: Span, text: str | None = None) -> Span | None:
     return Span(doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
 
 
-def _with_surname(doc: Doc, span: Span, text: str) -> Span:
+def _with_surname(doc: Doc, span: Span, words: DocWords) -> Span:
     """A person span followed by a one-word person span ("Recep Tayyip" "Erdoğan": one name split in two), or
     a one-word person span followed by a capitalised word the NER left out that the article also writes alone
     ("Andreas" + "Khol", then "Khol" later): the span with that word."""
@@ -159,20 +189,15 @@ def _with_surname(doc: Doc, span: Span, text: str) -> Span:
         return span
     nxt = doc[span.end]
     word = nxt.text
-    if (not word[:1].isupper() or not word.isalpha() or len(word) < 3 or span[0].whitespace_ != " "
+    if (not word[:1].isupper() or not word.isalpha() or len(word) < 3 or span[-1].whitespace_ != " "
             or word in common_words() or is_role_word(word, True)):
         return span
     if nxt.ent_type_:  # the NER split one name in two person spans ("Andreas" "Khol"): one name
-        own = next((e for e in doc.ents if e.start == span.end), None)
+        own = words.name_at.get(span.end)
         if own is None or len(own) != 1 or own.label_.upper() not in {"PER", "PERSON"}:
             return span
-    elif len(span) != 1:
+    elif len(span) != 1 or not words.after_other(word, nxt.i, [span.text]):
         return span
-    else:
-        elsewhere = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
-                     if m.start() != nxt.idx]
-        if not any(text[max(0, i - len(span.text) - 1):i] != span.text + " " for i in elsewhere):
-            return span
     return Span(doc, span.start, span.end + 1, label=span.label_)
 
 
@@ -180,15 +205,18 @@ def clean_spans(doc: Doc) -> list[Span]:
     """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`); a
     lone first name gets the surname the NER left out (:func:`_with_surname`)."""
     out: list[Span] = []
-    text = doc.text
+    absorbed: set[int] = set()  # token positions of surnames taken into the span before them
+    words = DocWords(doc)
     for span in doc.ents:
         for start, end, label in _pieces(span):
             piece = doc.char_span(start, end, label=label, alignment_mode="contract")
             if piece is None or not piece.text.strip():
                 continue
-            trimmed = trim_span(doc, piece, text)
+            trimmed = trim_span(doc, piece, words)
             if trimmed is not None and trimmed.text.strip():
-                out.append(_with_surname(doc, trimmed, text))
-    # a span another one took in (the surname after a first name) goes
-    return [a for a in out if not any(b is not a and b.start <= a.start and a.end <= b.end and len(b) > len(a)
-                                      for b in out)]
+                extended = _with_surname(doc, trimmed, words)
+                if len(extended) > len(trimmed):
+                    absorbed.add(extended.end - 1)
+                out.append(extended)
+    # a one-word span another one took in (the surname after a first name) goes
+    return [span for span in out if not (len(span) == 1 and span.start in absorbed)]
