@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..model import Article
+from ..model import Article, Severity, SourceProblem
 from .errors import SourceError, Warnings
 from .language import article_language
 from .repair import repair_text
@@ -94,3 +95,17 @@ def _article_from_fields(meta: dict[str, Any], body: str, headings: tuple[str, .
         authors=tuple(a for a in (" ".join(_clean(x).split()) for x in _str_list(
             meta.get("authors") or meta.get("author") or meta.get("creator"))) if a),
     )
+
+
+def article_or_problem(path: Path, where: str, build: Callable[[Warnings], Article]) -> Iterator[Article | SourceProblem]:
+    """One record of an export (a feed entry, a WordPress item, a CSV row): the article ``build`` makes and
+    the warnings it noted, or the one problem that stopped it, each line naming ``where`` in ``path``."""
+    warnings: Warnings = []
+    try:
+        article = build(warnings)
+    except SourceError as exc:
+        yield SourceProblem(path, f"{where}: {exc}")
+        return
+    yield article
+    for warning in warnings:
+        yield SourceProblem(path, f"{where}: {warning}", severity=Severity.WARNING)

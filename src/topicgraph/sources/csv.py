@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..model import Article, Severity, SourceProblem
-from .common import _article_from_fields
+from ..model import Article, SourceProblem
+from .common import _article_from_fields, article_or_problem
 from .errors import SourceError, Warnings
 from .markdown import markdown_to_text
 from .options import CSV_FIELDS, CsvOptions
@@ -142,18 +142,14 @@ def _row_article(row: list[str], row_no: int, columns: dict[str, int], path: Pat
         yield SourceProblem(path, f"row {row_no}: {len(row)} column(s), the text is column {columns['text'] + 1}")
         return
     fields = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
-    warnings: Warnings = []
-    if len(row) < needed:
-        warnings.append(f"row {row_no}: {len(row)} column(s), expected {needed}; missing fields left empty")
-    try:
+
+    def build(warnings: Warnings) -> Article:
+        if len(row) < needed:
+            warnings.append(f"{len(row)} column(s), expected {needed}; missing fields left empty")
         body, headings = markdown_to_text(fields.pop("text"))
         if not fields.get("title"):
             fields["title"] = _default_title(body)
         meta = {k: v for k, v in fields.items() if v}
-        yield _article_from_fields(meta, body, headings, path, f"{path.stem}-{row_no}", warnings=warnings)
-    except SourceError as exc:
-        yield SourceProblem(path, f"row {row_no}: {exc}")
-        return
-    for warning in warnings:
-        yield SourceProblem(path, warning if warning.startswith("row ") else f"row {row_no}: {warning}",
-                            severity=Severity.WARNING)
+        return _article_from_fields(meta, body, headings, path, f"{path.stem}-{row_no}", warnings=warnings)
+
+    yield from article_or_problem(path, f"row {row_no}", build)

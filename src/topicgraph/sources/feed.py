@@ -11,9 +11,9 @@ from urllib.parse import urlparse
 
 import feedparser
 
-from ..model import Article, Severity, SourceProblem
+from ..model import Article, SourceProblem
 from ..namespaces import slugify
-from .common import _article_from_fields
+from .common import _article_from_fields, article_or_problem
 from .errors import SourceError, Warnings
 from .html import html_fragment_to_text
 from .repair import repair_text
@@ -69,29 +69,25 @@ def parse_feed(raw: bytes, path: Path) -> Iterator[Article | SourceProblem]:
         raise SourceError("feed without entries")
     feed_lang = str(parsed.feed.get("language") or "")
     for n, entry in enumerate(parsed.entries, start=1):
-        warnings: Warnings = []
-        where = f"entry {n}"
-        try:
-            body, headings = _entry_body(entry)
-            body = repair_text(body, warnings)
-            summary = ""
-            if entry.get("content") and entry.get("summary"):
-                summary = html_fragment_to_text(entry["summary"])[0]
-            content_lang = next((c.get("language") for c in entry.get("content") or [] if c.get("language")), None)
-            meta = {
-                "id": _entry_id(entry, n, path),
-                "title": entry.get("title", ""),
-                "date": _entry_date(entry),
-                "lang": content_lang or entry.get("language") or feed_lang,
-                "categories": [t.get("term") for t in entry.get("tags") or [] if t.get("term")],
-                "summary": summary,
-                "url": entry.get("link", ""),
-                "authors": [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
-                or entry.get("author", ""),
-            }
-            yield _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)
-        except SourceError as exc:
-            yield SourceProblem(path, f"{where}: {exc}")
-            continue
-        for warning in warnings:
-            yield SourceProblem(path, f"{where}: {warning}", severity=Severity.WARNING)
+        yield from article_or_problem(path, f"entry {n}", lambda warnings: _entry_article(entry, n, path, feed_lang,
+                                                                                           warnings))
+
+
+def _entry_article(entry: Any, n: int, path: Path, feed_lang: str, warnings: Warnings) -> Article:
+    body, headings = _entry_body(entry)
+    body = repair_text(body, warnings)
+    summary = ""
+    if entry.get("content") and entry.get("summary"):
+        summary = html_fragment_to_text(entry["summary"])[0]
+    content_lang = next((c.get("language") for c in entry.get("content") or [] if c.get("language")), None)
+    meta = {
+        "id": _entry_id(entry, n, path),
+        "title": entry.get("title", ""),
+        "date": _entry_date(entry),
+        "lang": content_lang or entry.get("language") or feed_lang,
+        "categories": [t.get("term") for t in entry.get("tags") or [] if t.get("term")],
+        "summary": summary,
+        "url": entry.get("link", ""),
+        "authors": [a.get("name") for a in entry.get("authors") or [] if a.get("name")] or entry.get("author", ""),
+    }
+    return _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)

@@ -12,8 +12,8 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from ..model import Article, Severity, SourceProblem
-from .common import _article_from_fields
+from ..model import Article, SourceProblem
+from .common import _article_from_fields, article_or_problem
 from .errors import SourceError, Warnings
 from .html import html_fragment_to_text
 from .repair import repair_text
@@ -95,8 +95,8 @@ def _item_article(fields: dict[str, str], terms: list[tuple[str, str, str]], sit
                   n: int) -> Iterator[Article | SourceProblem]:
     post_id = fields.get("wp:post_id", "").strip()
     where = f"item {n}" + (f" (post {post_id})" if post_id else "")
-    warnings: Warnings = []
-    try:
+
+    def build(warnings: Warnings) -> Article:
         html = _WP_SHORTCODE.sub("", repair_text(fields.get("content:encoded", ""), warnings))
         body, headings = html_fragment_to_text(html)
         excerpt, _ = html_fragment_to_text(fields.get("excerpt:encoded", "")) if fields.get("excerpt:encoded", "").strip() else ("", ())
@@ -112,9 +112,6 @@ def _item_article(fields: dict[str, str], terms: list[tuple[str, str, str]], sit
             "url": fields.get("link", "").strip(),
             "author": fields.get("dc:creator", "").strip(),
         }
-        yield _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)
-    except SourceError as exc:
-        yield SourceProblem(path, f"{where}: {exc}")
-        return
-    for warning in warnings:
-        yield SourceProblem(path, f"{where}: {warning}", severity=Severity.WARNING)
+        return _article_from_fields(meta, body, headings, path, f"{path.stem}-{n}", warnings=warnings)
+
+    yield from article_or_problem(path, where, build)
