@@ -95,6 +95,8 @@ def test_schwartz_hearst_pairs_german_inflected_and_english():
     pairs = acronym_pairs_in_text("Shares of Acme Chemical Corp (ACM) rose.")
     assert [(p.short, p.long) for p in pairs] == [("ACM", "Acme Chemical Corp")]
     assert acronym_pairs_in_text("Sie traf Jana Berger (CDU) gestern.") == []
+    # the party's name earlier in the sentence spells its letters, but a long form holding the acronym defines nothing
+    assert acronym_pairs_in_text("Die Landes-DVP habe mit Ministerin Anna Berger (DVP) gesprochen.") == []
 
 
 def _mention(text: str, body: str, iri: str, etype: EntityType, nth: int = 0) -> Mention:

@@ -48,8 +48,8 @@ def acronym_pairs_in_text(text: str, offset: int = 0) -> list[AcronymPair]:
         long_end = definition.stop
         long_start = long_end - len(chosen)
         long = sentence[long_start:long_end]
-        if not long[:1].isupper():
-            continue
+        if not long[:1].isupper() or str(candidate) in re.split(r"[\s\-/]+", long):
+            continue  # a long form that holds the acronym itself defines nothing ("ÖVP habe mit … Mikl-Leitner (ÖVP)")
         pairs.append(AcronymPair(str(candidate), long, offset + candidate.start, offset + candidate.stop,
                                  offset + long_start, offset + long_end))
     return pairs
