@@ -25,7 +25,7 @@ from ..store import (
     StoreError,
     ox_quad,
 )
-from ..store.derived import DerivedTotals, NewVersion, article_update, check_layout, versions_update
+from ..store.derived import DerivedTotals, NewVersion, check_layout, versions_update
 from ..store.entities import stored_new_entities, write_curation_graph
 from .resolve import ArchivePlan, NodeRows, ResolvedGraph, plan_archive, record_merges, rewrite_stored
 from ..store.vocabularies import kb_quads, write_kb_graphs
@@ -90,9 +90,9 @@ def is_new_store(directory: Path) -> bool:
 
 def store_extraction(store: Store, extraction: Extraction) -> int:
     """Write one article's graph and update the derived statistics, in one transaction; returns the triple count."""
-    graph, triples = article_graph(extraction)
-    store.replace_graph(graph, triples, also=article_update(store, extraction))
-    return len(triples)
+    resolved = ResolvedGraph(*article_graph(extraction))
+    store_articles(store, [(extraction, resolved)])
+    return len(resolved.triples)
 
 
 def store_articles(store: Store, articles: Sequence[tuple[Extraction, ResolvedGraph]]) -> None:
