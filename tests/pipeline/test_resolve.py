@@ -232,3 +232,12 @@ def test_a_promoted_candidate_on_a_span_that_is_a_mention_already_adds_no_second
     out = promoted_triples(triples, {str(candidate): ("g", full, "short-name", "test")})
     refers = [o for s, p, o in out if p == TG.refersTo]
     assert [str(o) for o in refers] == [lone] and not any(p == TG.hasCandidate for _s, p, _o in out)
+
+
+def test_a_lone_acronym_is_not_the_short_name_of_a_longer_name_that_begins_with_it(store):
+    acronym, sub = iri("NRF"), iri("NRF Mediaservice GmbH")
+    store_extraction(store, extraction("a1", [("NRF", EntityType.ORGANIZATION, acronym)]))
+    store_extraction(store, extraction("a2", [("NRF Mediaservice GmbH", EntityType.ORGANIZATION, sub)]))
+    store_extraction(store, extraction("a3", [("NRF Mediaservice GmbH", EntityType.ORGANIZATION, sub)]))
+    assert resolve_store(store, default_kb()).merges == []
+    assert nodes_of(store, "a1") == {acronym}

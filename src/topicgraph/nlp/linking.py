@@ -15,6 +15,7 @@ from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from .ner.names import load_name_lexicon
 from .resolve import clean_spans, resolve_article
+from .resolve.spans import role_compound_owner
 from .resolve.article import ArchiveNames
 from .gazetteer import Gazetteer, doc_matches
 from ..ner_labels import CANDIDATE_LABELS
@@ -213,6 +214,8 @@ class EntityLinker:
                 if span.label_.upper() in CANDIDATE_LABELS:
                     keep_candidate(span, name, span.label_, REASON_LABEL)
                 continue
+            if self.resolution and etype == EntityType.ORGANIZATION and (owner := role_compound_owner(name)):
+                name = owner  # "Bank-Austria-Ökonom": the bank
             spans.append((span, etype, name))
         # "Northvolts" is the genitive of "Northvolt" when the article or an earlier one has the base
         names_here = {name for _, _, name in spans}

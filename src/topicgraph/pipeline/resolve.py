@@ -43,7 +43,7 @@ from ..namespaces import (
     mention_iri,
     resolution_merge_iri,
 )
-from ..nlp.resolve.keys import genitive_key, resolution_key
+from ..nlp.resolve.keys import genitive_key, is_acronym, resolution_key
 from ..store.derived import rewrite_update
 
 RULES = ("same-key", "type-vote", "genitive", "acronym", "short-name", "truncated")
@@ -306,8 +306,8 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
                 by_first[words[0]].add(node.iri)
     for node in nodes.values():
         words = node.label.split()
-        if node.in_kb or len(words) != 1:
-            continue
+        if node.in_kb or len(words) != 1 or (node.type != EntityType.PERSON and is_acronym(words[0])):
+            continue  # an acronym is a name of its own ("ORF", not "ORF Mediaservice GmbH")
         index = by_last if node.type == EntityType.PERSON else by_first
         owners = {comps.find(i) for i in _lookup(index, words[0])} - {comps.find(node.iri)}
         if node.type != EntityType.PERSON:

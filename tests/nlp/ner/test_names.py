@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from topicgraph.nlp.ner.names import count_name_forms, load_name_lexicon, select_names
+from topicgraph.nlp.ner.names import count_given_forms, count_name_forms, load_given_names, load_name_lexicon, select_names
 
 SENTENCES = [
     (["Die", "Firma", "Voltara", "baut", "in", "Brennstadt", "."], ["O", "O", "B-ORG", "O", "O", "B-LOC", "O"]),
@@ -25,3 +25,21 @@ def test_shipped_lexicon_knows_places_not_common_nouns():
     words = load_name_lexicon()
     assert {"Spanien", "Detroit", "Berlin"} <= words
     assert not {"Software", "Material", "Firma"} & words
+
+
+def test_given_names_come_before_the_last_word_of_person_names():
+    sentences = [
+        (["Egon", "Marold", "und", "Egon", "Kessler", "reden", "."], ["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "O"]),
+        (["Marold", "lacht", "."], ["B-PER", "O", "O"]),
+        (["Die", "Marold", "GmbH", "."], ["O", "B-ORG", "I-ORG", "O"]),
+    ]
+    before_last, last = count_given_forms(sentences)
+    assert before_last["Egon"] == 2 and last["Egon"] == 0
+    assert (before_last["Marold"], last["Marold"]) == (0, 2)  # last word once, alone once; the ORG is not counted
+    assert select_names(before_last, last) == ["Egon"]
+
+
+def test_shipped_given_names_know_first_names_not_surnames():
+    words = load_given_names()
+    assert {"Hans", "Erwin", "Angela"} <= words
+    assert not {"Merkel", "Fischer", "Sobotka"} & words

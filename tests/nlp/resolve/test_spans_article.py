@@ -170,3 +170,75 @@ def test_a_country_code_does_not_absorb_the_organisations_named_after_it(extract
     assert by_text["US-Küstenwache"][1] == "ORG" and by_text["US-Regierung"][1] == "ORG"
     assert by_text["US-Küstenwache"][0] != by_text["US-Regierung"][0]
     assert by_text["US"] == ("https://w3id.org/topicgraph/entity/united-states", "LOC")  # "US-Bundesstaaten"
+
+
+def test_two_peoples_names_run_together_become_two_spans():
+    # subject and object of one sentence with no word between them; both are written alone elsewhere
+    text = ("Landesrat Egon Marold drohte. Dann habe Egon Marold Kessler angeschrien. Marold bestreitet das. "
+            "Kessler schweigt.")
+    got = cleaned(text, [("Egon Marold", "PER"), ("Egon Marold Kessler", "PER")])
+    assert got == [("Egon Marold", "PER"), ("Egon Marold", "PER"), ("Kessler", "PER")]
+    # the NER's other label for the pair: split only into two names that end person spans elsewhere
+    text = "Ida Brandl und Otto Kessler streiten. Zuletzt richtete Brandl Kessler aus, er irre."
+    got = cleaned(text, [("Ida Brandl", "PER"), ("Otto Kessler", "PER"), ("Brandl Kessler", "ORG")])
+    assert got == [("Ida Brandl", "PER"), ("Otto Kessler", "PER"), ("Brandl", "PER"), ("Kessler", "PER")]
+
+
+def test_a_given_name_or_a_name_written_only_whole_is_not_split():
+    # "Hans Jörg" are given names; "Kessler" alone elsewhere does not cut "Hans Jörg Kessler"
+    text = "Hans Jörg Kessler spricht. Kessler lacht. Jörg kommt später."
+    assert cleaned(text, [("Hans Jörg Kessler", "PER")]) == [("Hans Jörg Kessler", "PER")]
+    # "Marold Kessler" where "Marold" never stands alone: one (double) surname, left whole
+    text = "Lea Marold Kessler spricht. Kessler lacht."
+    assert cleaned(text, [("Lea Marold Kessler", "PER")]) == [("Lea Marold Kessler", "PER")]
+    # an organisation whose words do not both end people's names stays whole
+    text = "Otto Kessler lobt Brandl Kessler. Kessler lacht."
+    assert cleaned(text, [("Otto Kessler", "PER"), ("Brandl Kessler", "ORG")]) == [
+        ("Otto Kessler", "PER"), ("Brandl Kessler", "ORG")]
+
+
+def test_a_hyphenated_role_compound_goes_before_a_name_and_alone_is_no_person():
+    text = "Das rechnet sich nicht, sagt WIFO-Mann Kessler. Auch SPÖ-Urgestein Egon Marold zweifelt."
+    got = cleaned(text, [("WIFO-Mann Kessler", "PER"), ("SPÖ-Urgestein Egon Marold", "PER")])
+    assert got == [("Kessler", "PER"), ("Egon Marold", "PER")]
+    assert cleaned("Das sagt der WIFO-Mann dazu.", [("WIFO-Mann", "PER")]) == []
+
+
+def test_an_organisations_role_compound_names_the_organisation(extractor):
+    from topicgraph.nlp.resolve.spans import role_compound_owner
+
+    assert role_compound_owner("Nordbank-Austria-Ökonom") == "Nordbank-Austria"
+    assert role_compound_owner("Nordbank-Austria") is None and role_compound_owner("Nordbank Ökonom") is None
+    body = "Die Löhne steigen, sagte der Nordbank-Austria-Ökonom. Laut Nordbank Austria bleibt das so."
+    nlp, linker = extractor.pipeline("de")
+    doc = nlp(body)
+    start = body.index("Nordbank-Austria-Ökonom")
+    doc.ents = [doc.char_span(start, start + len("Nordbank-Austria-Ökonom"), label="ORG"),
+                doc.char_span(body.index("Nordbank Austria"), body.index("Nordbank Austria") + 16, label="ORG")]
+    mentions, _ = linker.link(doc)
+    assert [(m.text, m.start) for m in mentions] == [("Nordbank-Austria", start),
+                                                      ("Nordbank Austria", body.index("Nordbank Austria"))]
+    assert len({m.entity_iri for m in mentions}) == 1
+
+
+def test_an_acronym_is_no_short_name_of_a_longer_name_that_begins_with_it():
+    body = "Die Tochter NRF Mediaservice GmbH sucht Chefs. Der NRF selbst schweigt. Auch der NRF zögert."
+    doc = doc_with(body, [])
+    sub = Entity("ent:nrf-mediaservice", EntityType.ORGANIZATION, "NRF Mediaservice GmbH")
+    acronym = Entity("ent:nrf", EntityType.ORGANIZATION, "NRF")
+    mentions = [_mention("NRF Mediaservice GmbH", body, sub.iri, EntityType.ORGANIZATION),
+                _mention("NRF", body, acronym.iri, EntityType.ORGANIZATION, 1),
+                _mention("NRF", body, acronym.iri, EntityType.ORGANIZATION, 2)]
+    out, _, _ = resolve_article(doc, mentions, {sub.iri: sub, acronym.iri: acronym}, [])
+    assert [m.entity_iri for m in out if m.text == "NRF"] == [acronym.iri, acronym.iri]
+
+
+def test_a_place_is_no_short_name_of_a_hyphenated_place_that_begins_with_it():
+    body = "Der Bezirksrat in Linz-Urfahr tagt. Das Quartier in Linz bleibt."
+    doc = doc_with(body, [])
+    district = Entity("ent:linz-urfahr", EntityType.PLACE, "Linz-Urfahr")
+    city = Entity("ent:linz", EntityType.PLACE, "Linz")
+    mentions = [_mention("Linz-Urfahr", body, district.iri, EntityType.PLACE),
+                _mention("Linz", body, city.iri, EntityType.PLACE, 1)]
+    out, _, _ = resolve_article(doc, mentions, {district.iri: district, city.iri: city}, [])
+    assert out[-1].entity_iri == city.iri

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from ...model import Entity, EntityType, Mention, Method
 from .acronyms import acronym_pairs
+from .keys import is_acronym
 
 CONFIDENCE_ACRONYM = 0.85
 CONFIDENCE_SHORT_NAME = 0.8
@@ -25,20 +26,21 @@ ORGANIZATION_HEADS = (
 _COMPOUND = re.compile(r"-([A-ZÄÖÜ][\w]+)(?![\w-])")
 
 
-def _words(label: str) -> list[str]:
-    return label.replace("-", " ").split()
+def _words(label: str, etype: EntityType | None = None) -> list[str]:
+    """The words of a name; hyphens part them, except in a place's name ("Wien-Landstraße" is no "Wien")."""
+    return label.split() if etype == EntityType.PLACE else label.replace("-", " ").split()
 
 
 def short_name_target(name: str, entities: list[Entity]) -> Entity | None:
     """The one entity whose longer name ``name`` abbreviates: a person's surname or first name, or the
     first word(s) of an organisation's or place's name ("Acme" of "Acme Chemical Corp"); None if
-    none or several."""
+    none or several, or if ``name`` is an acronym."""
     words = _words(name)
-    if not words:
+    if not words or is_acronym(name):
         return None
     found: dict[str, Entity] = {}
     for entity in entities:
-        full = _words(entity.label)
+        full = _words(entity.label, entity.type)
         if len(full) <= len(words) or entity.type not in _LINKABLE:
             continue
         if entity.type == EntityType.PERSON:
@@ -64,7 +66,7 @@ def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
             word = words[-1]
         elif entity.type == EntityType.ORGANIZATION:
             word = words[0]
-            if word in common_words() or word in _known_names() or len(word) < 4:
+            if word in common_words() or word in _known_names() or len(word) < 4 or is_acronym(word):
                 continue
         else:
             continue

@@ -30,3 +30,9 @@ def genitive_key(name: str, language: str = "de") -> str | None:
     if not words or len(words[-1]) < 4 or not words[-1].endswith("s") or words[-1].endswith(("ss", "us", "is")):
         return None
     return resolution_key(" ".join(words[:-1] + [words[-1][:-1]]), language)
+
+
+def is_acronym(name: str) -> bool:
+    """"ÖVP", "ORF", "IEA": a name of capitals, a name of its own rather than the short form of a longer name
+    that begins with it ("ORF III", "ÖVP Wien", "ORF Mediaservice GmbH" are other things)."""
+    return 2 <= len(name) <= 6 and name.isupper() and name.replace("&", "").isalnum()

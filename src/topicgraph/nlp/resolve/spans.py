@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from ..ner.names import load_name_lexicon
+from ..ner.names import load_given_names, load_name_lexicon
 from ..places import english_place_name
 
 _COMMON_WORDS = Path(__file__).resolve().parent.parent / "ner" / "model" / "topicgraph_ner_filter" / "common_words.txt"
@@ -24,6 +24,8 @@ ROLE_SUFFIXES = (
     "fürst", "richter", "richterin", "general", "admiral", "senator", "senatorin", "gouverneur", "regisseur",
     "regisseurin", "sänger", "sängerin", "autor", "autorin", "pilot", "pilotin", "ökonom", "ökonomin",
 )
+#: Heads of a hyphenated role compound before a name ("IHS-Mann Hofer", "ÖVP-Urgestein Khol").
+HYPHEN_ROLE_HEADS = ("mann", "frau", "leute", "urgestein", "veteran", "insider", "vize", "mitglied", "kollege")
 #: News-agency codes of a dateline ("Houston (dpa) -").
 _DATELINE = re.compile(r"\s*\((?:dpa|apa|afp|ap|reuters|sda|ots|red|dpa-afx|apa/dpa|kna|epd|bloomberg)[^)]*\)",
                        re.I)
@@ -57,6 +59,11 @@ def is_role_word(word: str, person: bool) -> bool:
     """A role noun or title before a name: German role compounds ("Konzernchef"), and for persons the
     titles of ``nameparser`` ("Dr.", "CEO", "Admiral", "Senator")."""
     lower = word.lower().rstrip(".")
+    if "-" in lower and word[:1].isupper():  # "IHS-Mann", "Bank-Austria-Ökonom", "SPÖ-Chef"
+        head = lower.rsplit("-", 1)[1]
+        if head in HYPHEN_ROLE_HEADS or head in ROLE_SUFFIXES or any(
+                head.endswith(suffix) and len(head) > len(suffix) + 2 for suffix in ROLE_SUFFIXES):
+            return True
     if word in _known_names() and not lower.endswith(ROLE_SUFFIXES[:4]):
         return False
     if person and (lower in _titles() or lower in ROLE_SUFFIXES):
@@ -119,9 +126,12 @@ class DocWords:
             self.at[token.text].append(token.i)
         self.in_names: dict[str, set[int]] = defaultdict(set)  # word -> start tokens of the entity spans with it
         self.name_at = {ent.start: ent for ent in doc.ents}
+        self.person_ends: dict[str, set[int]] = defaultdict(set)  # last word of a person span -> its starts
         for ent in doc.ents:
             for token in ent:
                 self.in_names[token.text].add(ent.start)
+            if ent.label_.upper() in {"PER", "PERSON"}:
+                self.person_ends[ent[-1].text].add(ent.start)
 
     def alone_elsewhere(self, words: list[str], skip: int) -> bool:
         """True if ``words`` stand somewhere other than at token ``skip``, not followed by a capitalised word."""
@@ -158,6 +168,8 @@ def trim_span(doc: Doc, span: Span, words: DocWords | None = None) -> Span | Non
     words = words or DocWords(doc)
     tokens = list(span)
     person = span.label_.upper() in {"PER", "PERSON"}
+    if person and len(tokens) == 1 and "-" in tokens[0].text and is_role_word(tokens[0].text, True):
+        return None  # "IHS-Mann" alone is a role, not a name (the surname after it is found by its own span)
     while len(tokens) > 1 and (is_role_word(tokens[0].text, person)
                                or (tokens[0].text[:1].islower() and tokens[0].text not in _KEEP_LOWER)):
         tokens = tokens[1:]
@@ -181,6 +193,46 @@ def trim_span(doc: Doc, span: Span, words: DocWords | None = None) -> Span | Non
     return Span(doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
 
 
+def role_compound_owner(name: str) -> str | None:
+    """"Bank-Austria" of "Bank-Austria-Ökonom": the name before the role noun of a one-word hyphenated role
+    compound (None if the name is none)."""
+    if " " in name or "-" not in name or not is_role_word(name, False):
+        return None
+    owner = name.rsplit("-", 1)[0]
+    return owner if owner[:1].isupper() and len(owner) > 1 else None
+
+
+def _given_names() -> frozenset[str]:
+    return load_given_names()
+
+
+def split_joined(span: Span, words: DocWords) -> list[Span]:
+    """A person span that runs two people's names together ("Erwin Pröll Mitterlehner", "Sobotka Schelling":
+    subject and object of one sentence) as two spans: split before a word when the words after it are written
+    alone elsewhere in the article, the word before it is written alone elsewhere too, and that word is no
+    given name ("Hans Jörg Schelling" stays whole). A span with another label is split only into two names
+    that end person spans elsewhere in the article (then both are persons)."""
+    tokens = list(span)
+    if len(tokens) < 2 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha() for t in tokens):
+        return [span]
+    person = span.label_.upper() in {"PER", "PERSON"}
+    for k in range(len(tokens) - 1, 0, -1):
+        left, right = tokens[:k], tokens[k:]
+        if left[-1].text in _given_names() or not left[-1].whitespace_:
+            continue
+        if person:
+            named = (words.alone_elsewhere([t.text for t in right], right[0].i)
+                     and words.alone_elsewhere([left[-1].text], left[-1].i))
+        else:  # the NER's other label for two people ("Sobotka Schelling" as ORG): both end person spans here
+            named = (len(right) == 1 and words.person_ends.get(right[0].text, set()) - {span.start}
+                     and words.person_ends.get(left[-1].text, set()) - {span.start})
+        if named:
+            doc, label = span.doc, span.label_ if person else "PER"
+            return [Span(doc, left[0].i, left[-1].i + 1, label=label),
+                    Span(doc, right[0].i, right[-1].i + 1, label=label)]
+    return [span]
+
+
 def _with_surname(doc: Doc, span: Span, words: DocWords) -> Span:
     """A person span followed by a one-word person span ("Recep Tayyip" "Erdoğan": one name split in two), or
     a one-word person span followed by a capitalised word the NER left out that the article also writes alone
@@ -202,8 +254,9 @@ def _with_surname(doc: Doc, span: Span, words: DocWords) -> Span:
 
 
 def clean_spans(doc: Doc) -> list[Span]:
-    """The document's NER spans, each split at headline/dateline boundaries and trimmed (:func:`trim_span`); a
-    lone first name gets the surname the NER left out (:func:`_with_surname`)."""
+    """The document's NER spans, each split at headline/dateline boundaries, trimmed (:func:`trim_span`) and
+    split where two people's names run together (:func:`split_joined`); a lone first name gets the surname the
+    NER left out (:func:`_with_surname`)."""
     out: list[Span] = []
     absorbed: set[int] = set()  # token positions of surnames taken into the span before them
     words = DocWords(doc)
@@ -213,9 +266,11 @@ def clean_spans(doc: Doc) -> list[Span]:
             if piece is None or not piece.text.strip():
                 continue
             trimmed = trim_span(doc, piece, words)
-            if trimmed is not None and trimmed.text.strip():
-                extended = _with_surname(doc, trimmed, words)
-                if len(extended) > len(trimmed):
+            if trimmed is None or not trimmed.text.strip():
+                continue
+            for part in split_joined(trimmed, words):
+                extended = _with_surname(doc, part, words)
+                if len(extended) > len(part):
                     absorbed.add(extended.end - 1)
                 out.append(extended)
     # a one-word span another one took in (the surname after a first name) goes
