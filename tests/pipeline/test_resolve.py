@@ -241,3 +241,14 @@ def test_a_lone_acronym_is_not_the_short_name_of_a_longer_name_that_begins_with_
     store_extraction(store, extraction("a3", [("NRF Mediaservice GmbH", EntityType.ORGANIZATION, sub)]))
     assert resolve_store(store, default_kb()).merges == []
     assert nodes_of(store, "a1") == {acronym}
+
+
+def test_a_short_form_first_the_organisation_it_stands_for_later_is_one_node(store):
+    short, full = iri("Harbour Guard"), iri("U.S. Harbour Guard")
+    store_extraction(store, extraction("a1", [("Harbour Guard", EntityType.ORGANIZATION, short)]))
+    store_extraction(store, extraction("a2", [("U.S. Harbour Guard", EntityType.ORGANIZATION, full)],
+                                       alt={full: ("Harbour Guard",)}))
+    report = resolve_store(store, default_kb())
+    assert [(m.merged, m.into, m.rule) for m in report.merges] == [(short, full, "short-name")]
+    assert "short form" in report.merges[0].evidence
+    assert nodes_of(store, "a1") == {full}

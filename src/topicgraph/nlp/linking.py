@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -15,7 +16,7 @@ from ..model import Entity, EntityType, Mention, Method, NameCandidate
 from ..namespaces import entity_iri
 from .ner.names import load_name_lexicon
 from .resolve import clean_spans, resolve_article
-from .resolve.spans import role_compound_owner
+from .resolve.spans import common_words, role_compound_owner
 from .resolve.article import ArchiveNames
 from .gazetteer import Gazetteer, doc_matches
 from ..ner_labels import CANDIDATE_LABELS
@@ -162,6 +163,26 @@ class EntityLinker:
                 return choices[best[0]]
         return None
 
+    def _place_prefix(self, span, mentions: list[Mention], entities: dict[str, Entity]) -> Mention | None:
+        """The one gazetteer place mention an organisation's NER span begins with and goes on after in name
+        words ("U.S." of "The U.S. Coast Guard"; not "Wien" of "Wien Energie", a common word), else None."""
+        if EntityType.from_ner_label(span.label_) != EntityType.ORGANIZATION:
+            return None
+        inside = [m for m in mentions if m.start < span.end_char and span.start_char < m.end]
+        if len(inside) != 1:
+            return None
+        place = inside[0]
+        entity = entities.get(place.entity_iri)
+        name = _clean_name(span.text)
+        start = span.start_char + max(span.text.find(name), 0)
+        rest = span.doc.text[place.end:span.end_char].split()
+        if (entity is None or entity.type != EntityType.PLACE or place.method != Method.GAZETTEER
+                or place.start != start or not rest or self.kb.get(entity.iri) is None):
+            return None
+        if not all(w[:1].isupper() and w not in common_words() for w in rest):
+            return None
+        return place
+
     def link(self, doc: Doc) -> tuple[list[Mention], dict[str, Entity]]:
         """Mentions (sorted by offset) and the entities they refer to."""
         linked = self.link_with_candidates(doc)
@@ -203,9 +224,16 @@ class EntityLinker:
             return doc.vocab[word.lower()].is_stop
 
         spans = []
+        led_by_place: dict[int, str] = {}  # span start -> the organisation's name after the place it begins with
         for span in (clean_spans(doc) if self.resolution else doc.ents):
             if occupied.find(1, span.start_char, span.end_char) != -1:
-                continue
+                prefix = self._place_prefix(span, mentions, entities) if self.resolution else None
+                if prefix is None:
+                    continue
+                # "U.S. Coast Guard", "Texas Instruments": the organisation, not the place it begins with
+                mentions.remove(prefix)
+                occupied[prefix.start:prefix.end] = bytes(prefix.end - prefix.start)
+                led_by_place[span.start_char] = text[prefix.end:span.end_char].strip()
             name = _clean_name(span.text)
             if len(name) < 2 or not name[:1].isupper() or (len(name.split()) == 1 and is_stop(name)):
                 continue
@@ -246,8 +274,12 @@ class EntityLinker:
                     keep_candidate(span, surface, etype.ner_label, reason)
                     continue
                 entity = self.resolve_new(name, etype)
+                rest = led_by_place.get(span.start_char, "")
+                if len(rest.split()) > 1 and rest not in entity.alt_labels:  # "Coast Guard" names it too
+                    entity = replace(entity, alt_labels=(*entity.alt_labels, rest))
+                    self.new_entities[entity.iri] = entity
                 iri, etype = entity.iri, entity.type  # the node's type, when another label minted it first
-                entities.setdefault(iri, entity)
+                entities[iri] = entity
             offset = span.text.find(surface)
             start = span.start_char + max(offset, 0)
             add(start, start + len(surface), iri, etype, CONFIDENCE_MODEL, Method.MODEL, span.start)

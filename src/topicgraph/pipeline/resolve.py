@@ -7,7 +7,8 @@ compares nodes that share a key, a first word or a last word, never all pairs):
   possessives, inflection folded) are one node; its type is the majority of its mentions' types
   (``type-vote`` when the merged nodes had different types: the type-suffixed IRIs of one name).
 * ``genitive``: "Acmes" is "Acme" when a node "Acme" exists.
-* ``acronym``: a name that some article defined as the acronym of a node (its ``skos:altLabel``, from
+* ``acronym``: a name that some article defined as the acronym (or, not in capitals, as a short form: "Coast
+  Guard" of "U.S. Coast Guard") of a node (its ``skos:altLabel``, from
   "Long Form (LF)") is that node, when exactly one node has it.
 * ``short-name``: a lone surname (persons) or first word(s) of an organisation's name is the one node
   whose name it abbreviates; nothing happens when two nodes compete.
@@ -288,7 +289,11 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
         owners = {o for o in by_alt.get(node.label, ()) if o != comps.find(node.iri)}
         if not node.in_kb and len(owners) == 1:
             target = nodes[owners.pop()]
-            link(node.iri, target.iri, "acronym", f"{node.label!r} is defined as the acronym of {target.label!r}")
+            if is_acronym(node.label):
+                link(node.iri, target.iri, "acronym", f"{node.label!r} is defined as the acronym of {target.label!r}")
+            else:  # a short form an article gave the name ("Coast Guard" of "U.S. Coast Guard")
+                link(node.iri, target.iri, "short-name",
+                     f"{node.label!r} is a short form of {target.label!r} and of no other node")
     # short names: a lone surname / first word(s) of exactly one longer name (blocking on that word)
     by_last: dict[str, set[str]] = defaultdict(set)
     by_first: dict[str, set[str]] = defaultdict(set)

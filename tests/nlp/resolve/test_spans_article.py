@@ -242,3 +242,25 @@ def test_a_place_is_no_short_name_of_a_hyphenated_place_that_begins_with_it():
                 _mention("Linz", body, city.iri, EntityType.PLACE, 1)]
     out, _, _ = resolve_article(doc, mentions, {district.iri: district, city.iri: city}, [])
     assert out[-1].entity_iri == city.iri
+
+
+def test_an_organisation_named_after_a_country_is_not_the_country(extractor):
+    # pattern 7 in English: "The U.S. Coast Guard" is an organisation (the gazetteer's "U.S." gives way),
+    # and "the Coast Guard" later in the article is the same node; "the U.S." alone stays the country
+    body = "The U.S. Coast Guard searched all night. Later the Coast Guard gave up. Ships from the U.S. helped."
+    nlp, linker = extractor.pipeline("de")
+    doc = nlp(body)
+
+    def span(surface: str, label: str, nth: int = 0):
+        start = -1
+        for _ in range(nth + 1):
+            start = body.index(surface, start + 1)
+        return doc.char_span(start, start + len(surface), label=label)
+
+    doc.ents = [span("The U.S. Coast Guard", "ORG"), span("Coast Guard", "ORG", 1)]
+    mentions, entities = linker.link(doc)
+    by_text = [(m.text, entities[m.entity_iri].label) for m in mentions]
+    assert by_text == [("U.S. Coast Guard", "U.S. Coast Guard"), ("Coast Guard", "U.S. Coast Guard"),
+                       ("U.S.", entities[mentions[-1].entity_iri].label)]
+    assert entities[mentions[-1].entity_iri].type == EntityType.PLACE
+    assert "Coast Guard" in entities[mentions[0].entity_iri].alt_labels  # the archive-wide pass links a lone one

@@ -45,8 +45,8 @@ def short_name_target(name: str, entities: list[Entity]) -> Entity | None:
             continue
         if entity.type == EntityType.PERSON:
             hit = full[-len(words):] == words or full[:len(words)] == words
-        else:
-            hit = full[:len(words)] == words
+        else:  # or a short form the organisation was given ("Coast Guard" of "U.S. Coast Guard")
+            hit = full[:len(words)] == words or (len(words) > 1 and name in entity.alt_labels)
         if hit:
             found[entity.iri] = entity
     return next(iter(found.values())) if len(found) == 1 else None
