@@ -247,6 +247,7 @@ class EntityLinker:
             spans.append((span, etype, name))
         # "Northvolts" is the genitive of "Northvolt" when the article or an earlier one has the base
         names_here = {name for _, _, name in spans}
+        words_here: set[str] | None = None
         resolved = []
         for span, etype, name in spans:
             surface = name
@@ -257,6 +258,13 @@ class EntityLinker:
                 if base_name in names_here or comparable_name(base_name) in self.new_by_type.get(etype, {}) \
                         or self.resolve_name(base_name, etype):
                     name = base_name
+                elif self.resolution and etype == EntityType.PERSON and len(words) > 1 and base[:1].isupper():
+                    # "Angela Merkels Politik": the surname is written without the s in the article, or is a
+                    # person's name already (a lone "Merkel" elsewhere in the archive)
+                    if words_here is None:
+                        words_here = {t.text for t in doc}
+                    if base in words_here or comparable_name(base) in self.new_by_type.get(etype, {}):
+                        name = base_name
             resolved.append((span, etype, name, surface))
         counts = Counter((comparable_name(name), etype) for _, etype, name, _ in resolved)
         for span, etype, name, surface in resolved:

@@ -264,3 +264,31 @@ def test_an_organisation_named_after_a_country_is_not_the_country(extractor):
                        ("U.S.", entities[mentions[-1].entity_iri].label)]
     assert entities[mentions[-1].entity_iri].type == EntityType.PLACE
     assert "Coast Guard" in entities[mentions[0].entity_iri].alt_labels  # the archive-wide pass links a lone one
+
+
+def test_an_institution_named_after_a_place_lends_its_first_word_to_no_other_article():
+    from topicgraph.nlp.resolve.article import ArchiveNames
+
+    police = Entity("ent:polizei-linz", EntityType.ORGANIZATION, "Polizei Linz")
+    acme = Entity("ent:acme-chemical-corp", EntityType.ORGANIZATION, "Acme Chemical Corp")
+    known = {e.iri: e for e in (police, acme)}
+    body = "Die Polizei ermittelt gegen Acme. Die Polizei schweigt."
+    out, _, _ = resolve_article(doc_with(body, []), [], {}, [], known=known, archive=ArchiveNames())
+    assert [(m.text, m.entity_iri) for m in out] == [("Acme", acme.iri)]  # "Polizei" of Linz is any police
+    # in the article that names "Polizei Linz", the police is that one
+    body = "Die Polizei Linz ermittelt. Die Polizei schweigt."
+    mentions = [_mention("Polizei Linz", body, police.iri, EntityType.ORGANIZATION)]
+    out, _, _ = resolve_article(doc_with(body, []), mentions, {police.iri: police}, [], known=known,
+                                archive=ArchiveNames())
+    assert [m.entity_iri for m in out] == [police.iri, police.iri]
+
+
+def test_a_persons_genitive_name_is_named_without_the_s(extractor):
+    body = "Greta Kesslers Politik wirkt. Kessler selbst sagte nichts dazu."
+    nlp, linker = extractor.pipeline("de")
+    doc = nlp(body)
+    doc.ents = [doc.char_span(0, len("Greta Kesslers"), label="PER")]
+    mentions, entities = linker.link(doc)
+    assert entities[mentions[0].entity_iri].label == "Greta Kessler"
+    assert mentions[0].text == "Greta Kesslers"
+    assert [m.text for m in mentions if m.entity_iri == mentions[0].entity_iri] == ["Greta Kesslers", "Kessler"]

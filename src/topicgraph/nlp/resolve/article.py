@@ -52,9 +52,12 @@ def short_name_target(name: str, entities: list[Entity]) -> Entity | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
+def short_name_index(entities: Iterable[Entity], archive: bool = False) -> dict[str, set[str]]:
     """Short names that stand for a longer name: a person's surname, the first word of an organisation's
-    name when it is no common word or other known name ("Acme" of "Acme Chemical Corp")."""
+    name when it is no common word or other known name ("Acme" of "Acme Chemical Corp"). ``archive``: for
+    the names of other articles, where the first word of an organisation named after a place is the kind of
+    institution, not its name ("Polizei" of "Polizei Wien", "Bank" of "Bank Austria")."""
+    from ..places import english_place_name
     from .spans import _known_names, common_words
 
     index: dict[str, set[str]] = defaultdict(set)
@@ -67,6 +70,8 @@ def short_name_index(entities: Iterable[Entity]) -> dict[str, set[str]]:
         elif entity.type == EntityType.ORGANIZATION:
             word = words[0]
             if word in common_words() or word in _known_names() or len(word) < 4 or is_acronym(word):
+                continue
+            if archive and english_place_name(words[-1]) is not None:
                 continue
         else:
             continue
@@ -107,7 +112,8 @@ class ArchiveNames:
             self._size, self._index, self._names = 0, defaultdict(set), defaultdict(set)
         if len(known) > self._size:
             added = list(islice(known.values(), self._size, None))
-            for target, index in ((self._index, short_name_index(added)), (self._names, one_word_name_index(added))):
+            for target, index in ((self._index, short_name_index(added, archive=True)),
+                                  (self._names, one_word_name_index(added))):
                 for word, iris in index.items():
                     target[word] |= iris
             self._size = len(known)
