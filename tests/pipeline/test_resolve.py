@@ -77,6 +77,7 @@ def test_one_name_with_two_ner_types_becomes_one_node_of_the_majority_type(store
     types = store.query(f"SELECT DISTINCT ?t WHERE {{ <{org}> a ?t }}").rows
     assert [str(t).rsplit("#", 1)[-1] for (t,) in types] == ["Organization"]
     assert count_mismatches(store) == []
+    assert stored_derived(store) == recomputed_derived(store)
 
 
 def test_company_variants_and_genitive_become_one_node(store):
@@ -104,6 +105,7 @@ def test_surname_first_full_name_later_is_one_node_with_provenance_and_same_as(s
     same = store.query(f"SELECT ?x WHERE {{ GRAPH <{RESOLUTION_GRAPH}> {{ <{lone}> owl:sameAs ?x }} }}").rows
     assert [str(x) for (x,) in same] == [full]
     assert count_mismatches(store) == []
+    assert stored_derived(store) == recomputed_derived(store)
     # a second pass finds nothing more to do
     assert resolve_store(store, default_kb()).merges == []
 
@@ -173,6 +175,7 @@ def test_a_name_candidate_that_abbreviates_one_node_becomes_its_mention(store):
     assert report.promoted == 1 and report.rewritten == ["a1"]
     assert nodes_of(store, "a1") == {iri("Houston"), full}
     assert count_mismatches(store) == []
+    assert stored_derived(store) == recomputed_derived(store)
 
 
 def test_dry_run_changes_nothing(store):
@@ -212,6 +215,7 @@ def test_curate_split_restores_two_nodes_and_resolution_keeps_them_apart(store, 
     assert nodes_of(store, "a1") == {lone} and nodes_of(store, "a2") == {full}
     assert not store.query(f"SELECT ?x WHERE {{ GRAPH <{RESOLUTION_GRAPH}> {{ <{lone}> owl:sameAs ?x }} }}").rows
     assert count_mismatches(store) == []
+    assert stored_derived(store) == recomputed_derived(store)
     kb = curated_kb(tmp_path)
     assert resolve_store(store, kb).merges == []
     assert nodes_of(store, "a1") == {lone}
@@ -252,3 +256,58 @@ def test_a_short_form_first_the_organisation_it_stands_for_later_is_one_node(sto
     assert [(m.merged, m.into, m.rule) for m in report.merges] == [(short, full, "short-name")]
     assert "short form" in report.merges[0].evidence
     assert nodes_of(store, "a1") == {full}
+
+
+def test_a_lone_surname_the_ner_typed_as_a_place_joins_the_one_person_but_a_place_name_stays(store):
+    lone, person = iri("Marold"), iri("Egon Marold")
+    store_extraction(store, extraction("a1", [("Marold", EntityType.PLACE, lone)]))
+    store_extraction(store, extraction("a2", [("Egon Marold", EntityType.PERSON, person)]))
+    # "Linz" is a city's name, even where one person is called "Lea Linz"
+    store_extraction(store, extraction("a4", [("Linz", EntityType.PLACE, iri("Linz"))]))
+    store_extraction(store, extraction("a5", [("Lea Linz", EntityType.PERSON, iri("Lea Linz"))]))
+    report = resolve_store(store, default_kb())
+    assert [(m.merged, m.into, m.rule) for m in report.merges] == [(lone, person, "short-name")]
+    assert "surname" in report.merges[0].evidence
+    assert nodes_of(store, "a1") == {person} and nodes_of(store, "a4") == {iri("Linz")}
+    # one article each: the tie keeps the person's type
+    types = store.query(f"SELECT DISTINCT ?t WHERE {{ <{person}> a ?t }}").rows
+    assert [str(t).rsplit("#", 1)[-1] for (t,) in types] == ["Person"]
+    assert count_mismatches(store) == []
+    assert stored_derived(store) == recomputed_derived(store)
+
+
+def recomputed_derived(store) -> set[tuple]:
+    """The derived graph computed afresh from the stored article graphs (their entities as they describe them)."""
+    from rdflib.namespace import RDF, SKOS
+
+    from topicgraph.namespaces import TG
+    from topicgraph.store.derived import DerivedTotals
+
+    kb, totals = default_kb(), DerivedTotals()
+    for (g,) in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a tg:Article } }").rows:
+        triples = [tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").rows]
+        types = {str(s): str(o).rsplit("#", 1)[-1] for s, p, o in triples if p == RDF.type}
+        labels = {str(s): str(o) for s, p, o in triples if p == SKOS.prefLabel}
+        referred = {str(o) for _s, p, o in triples if p == TG.refersTo}
+        totals.add_graph(triples, [kb.get(e) or Entity(e, EntityType(types[e]), labels[e]) for e in sorted(referred)])
+    return set(totals.triples())
+
+
+def stored_derived(store) -> set[tuple]:
+    from topicgraph.namespaces import DERIVED_GRAPH
+
+    return {tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}").rows}
+
+
+def test_a_tied_type_vote_makes_a_known_places_name_a_place_and_the_statistics_follow(store):
+    # minted first as a person, the plain IRI is the person's and it is kept; the vote is a tie
+    person, place, other = iri("Jemen"), iri("Jemen", "Place"), iri("Aden")
+    store_extraction(store, extraction("a1", [("Jemen", EntityType.PERSON, person), ("Aden", EntityType.PLACE, other)]))
+    store_extraction(store, extraction("a2", [("Jemen", EntityType.PLACE, place), ("Aden", EntityType.PLACE, other)]))
+    resolve_store(store, default_kb())
+    assert nodes_of(store, "a1") == nodes_of(store, "a2") == {person, other}
+    types = store.query(f"SELECT DISTINCT ?t WHERE {{ <{person}> a ?t }}").rows  # article graphs and statistics
+    assert [str(t).rsplit("#", 1)[-1] for (t,) in types] == ["Place"]
+    # the derived statistics equal those computed afresh: the entity's type level and the co-mention levels
+    # that follow its type moved with it
+    assert stored_derived(store) == recomputed_derived(store)

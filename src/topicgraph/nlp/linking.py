@@ -163,7 +163,7 @@ class EntityLinker:
                 return choices[best[0]]
         return None
 
-    def _place_prefix(self, span, mentions: list[Mention], entities: dict[str, Entity]) -> Mention | None:
+    def _place_prefix(self, span, text: str, mentions: list[Mention], entities: dict[str, Entity]) -> Mention | None:
         """The one gazetteer place mention an organisation's NER span begins with and goes on after in name
         words ("U.S." of "The U.S. Coast Guard"; not "Wien" of "Wien Energie", a common word), else None."""
         if EntityType.from_ner_label(span.label_) != EntityType.ORGANIZATION:
@@ -175,7 +175,7 @@ class EntityLinker:
         entity = entities.get(place.entity_iri)
         name = _clean_name(span.text)
         start = span.start_char + max(span.text.find(name), 0)
-        rest = span.doc.text[place.end:span.end_char].split()
+        rest = text[place.end:span.end_char].split()
         if (entity is None or entity.type != EntityType.PLACE or place.method != Method.GAZETTEER
                 or place.start != start or not rest or self.kb.get(entity.iri) is None):
             return None
@@ -227,7 +227,7 @@ class EntityLinker:
         led_by_place: dict[int, str] = {}  # span start -> the organisation's name after the place it begins with
         for span in (clean_spans(doc) if self.resolution else doc.ents):
             if occupied.find(1, span.start_char, span.end_char) != -1:
-                prefix = self._place_prefix(span, mentions, entities) if self.resolution else None
+                prefix = self._place_prefix(span, text, mentions, entities) if self.resolution else None
                 if prefix is None:
                     continue
                 # "U.S. Coast Guard", "Texas Instruments": the organisation, not the place it begins with

@@ -44,6 +44,7 @@ from ..namespaces import (
     mention_iri,
     resolution_merge_iri,
 )
+from ..nlp.places import english_place_name
 from ..nlp.resolve.keys import genitive_key, is_acronym, resolution_key
 from ..store.derived import rewrite_update
 
@@ -317,13 +318,19 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
         owners = {comps.find(i) for i in _lookup(index, words[0])} - {comps.find(node.iri)}
         if node.type != EntityType.PERSON:
             owners = {o for o in owners if nodes[o].type == node.type}
-            if not owners and words[0].endswith("s") and len(words[0]) > 4:
-                # "Putins" tagged as an organisation: the genitive of one person's surname
-                owners = {comps.find(i) for i in by_last.get(words[0][:-1], ())} - {comps.find(node.iri)}
+            if not owners:
+                # "Sobotka" tagged as a place, "Putins" as an organisation: one person's surname, or its genitive
+                name, part = words[0], "surname"
+                owners = {comps.find(i) for i in by_last.get(name, ())} - {comps.find(node.iri)}
+                if not owners and name.endswith("s") and len(name) > 4:
+                    owners = {comps.find(i) for i in by_last.get(name[:-1], ())} - {comps.find(node.iri)}
+                    part = "genitive of the surname"
+                elif english_place_name(name) is not None:
+                    owners = set()  # "Washington", "Horn": a place's name, not "Denzel Washington"'s
                 if len(owners) == 1 and _weight(node) <= _weight(nodes[next(iter(owners))]):
                     target = nodes[owners.pop()]
                     link(node.iri, target.iri, "short-name",
-                         f"{node.label!r} is the genitive of the surname of {target.label!r} and of no other node")
+                         f"{node.label!r} is the {part} of {target.label!r} and of no other node")
                 continue
         if len(owners) == 1:
             target = nodes[owners.pop()]
@@ -399,7 +406,16 @@ def _to_plan(nodes: dict[str, Node], comps: _Components, edges, scope: set[str] 
             votes: Counter = Counter()
             for iri in group:
                 votes.update(nodes[iri].types)
-            etype = keep.type if keep.in_kb or not votes else votes.most_common(1)[0][0]
+            if keep.in_kb or not votes:
+                etype = keep.type
+            else:  # the majority; on a tie a place when the name is a known place's ("Jemen"), else the kept
+                # node's own type ("Benn Ferriero" stays a person), else by name
+                top = max(votes.values())
+                tied = sorted((t for t, n in votes.items() if n == top), key=lambda t: t.value)
+                if EntityType.PLACE in tied and len(tied) > 1 and english_place_name(keep.label) is not None:
+                    etype = EntityType.PLACE
+                else:
+                    etype = keep.type if keep.type in tied else tied[0]
             result.survivors[root] = Entity(root, etype, keep.label, in_kb=keep.in_kb)
     return result
 
@@ -594,6 +610,14 @@ class ArchivePlan:
                     out[iri] = entity
         return list(out.values())
 
+    def described(self, rewritten: Iterable[tuple]) -> list[Entity]:
+        """The kept nodes a rewritten stored graph refers to, with their voted type and name (the derived
+        statistics describe them anew), and the knowledge base's kept entities."""
+        survivors = self.plan.survivors
+        referred = {str(o) for _s, p, o in rewritten if p == TG.refersTo}
+        mine = [e for iri, e in survivors.items() if iri in referred and not e.in_kb]
+        return [*mine, *self.known_survivors()]
+
     def known_survivors(self) -> list[Entity]:
         """The knowledge-base entities that merged nodes went into (described in a rewritten article's statistics)."""
         return [e for iri, s in self.plan.survivors.items() if s.in_kb and (e := self.kb.get(iri)) is not None]
@@ -640,7 +664,7 @@ def rewrite_stored(store, archive: ArchivePlan, skip: Iterable[str] = ()) -> tup
             continue
         article_id = unquote(graph[len(prefix):])
         store.replace_graph(URIRef(graph), rewritten,
-                            also=rewrite_update(store, article_id, rewritten, archive.known_survivors()))
+                            also=rewrite_update(store, article_id, rewritten, archive.described(rewritten)))
         rewritten_ids.append(article_id)
     return rewritten_ids, moved
 

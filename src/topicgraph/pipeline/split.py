@@ -23,7 +23,7 @@ from ..knowledge.curation import (
     now,
     read_changes,
 )
-from ..model import EntityType
+from ..model import Entity, EntityType
 from ..namespaces import (
     RESOLUTION_GRAPH,
     TG,
@@ -97,7 +97,8 @@ def split(store, store_dir: Path, value: str, by: str, why: str) -> SplitReport:
         out += [(article, TG.mentions, m_iri), (m_iri, RDF.type, TG[etype.value]), (m_iri, SKOS.prefLabel, Literal(label)),
                 (m_iri, RDFS.label, Literal(label)), (m_iri, TG.discoveredBy, Literal("model"))]
         out = list(dict.fromkeys(out))
-        store.replace_graph(URIRef(graph), out, also=rewrite_update(store, article_id, out))
+        restored = Entity(merged, etype, label)  # described anew in the derived statistics, as before the merge
+        store.replace_graph(URIRef(graph), out, also=rewrite_update(store, article_id, out, [restored]))
         report.rewritten.append(article_id)
     number = len(read_changes(curation_path(store_dir)))
     kept = [tuple(r) for r in store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{RESOLUTION_GRAPH}> {{ ?s ?p ?o }} }}").rows

@@ -27,7 +27,7 @@ they change are read first so that nodes move between levels, and nothing is eve
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -529,25 +529,46 @@ class StoredStatistics:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def counts_and_types(self, keys: Iterable[StatKey],
-                         entities: Iterable[str]) -> tuple[dict[StatKey, int], list[Triple]]:
-        """The current counts of the count nodes of ``keys`` and the stored types of ``entities``."""
+    def counts_and_descriptions(self, keys: Iterable[StatKey],
+                                entities: Iterable[str]) -> tuple[dict[StatKey, int], list[Triple]]:
+        """The current counts of the count nodes of ``keys`` and the stored types and labels of ``entities``."""
         keys = [k for k in keys if isinstance(k, _LEVELLED)]
         by_node = {_node(k): k for k in keys}
         entities = sorted(set(entities))
         g = f"<{DERIVED_GRAPH}>"
         branches = [f"{{ VALUES ?n {{ {nodes} }} GRAPH {g} {{ ?n {_ARTICLES} ?c }} }}"
                     for nodes in _value_lists(n.n3() for n in by_node)]
-        branches += [f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }}"
+        branches += [f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n a ?t }} }} UNION "
+                     f"{{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n skos:prefLabel ?l }} }}"
                      for values in _value_lists(URIRef(e).n3() for e in entities)]
-        rows = _select_in_parts(self.store, "SELECT ?n ?c ?t WHERE { {branches} }", branches)
-        counts, types = {}, []
-        for n, c, t in rows:
+        rows = _select_in_parts(self.store, "SELECT ?n ?c ?t ?l WHERE { {branches} }", branches)
+        counts, described = {}, []
+        for n, c, t, label in rows:
             if c is not None and n in by_node:
                 counts[by_node[n]] = int(c)
             if t is not None:
-                types.append((n, RDF.type, t))
-        return counts, types
+                described.append((n, RDF.type, t))
+            if label is not None:
+                described.append((n, SKOS.prefLabel, label))
+        return counts, described
+
+    def pairs_of(self, entities: Iterable[str]) -> dict[StatKey, int]:
+        """The stored co-mention counts of ``entities`` (with any other entity), by pair key."""
+        branches = [f"{{ VALUES ?e {{ {values} }} ?n a tg:CoMention ; tg:entity ?e . }}"
+                    for values in _value_lists(URIRef(e).n3() for e in sorted(set(entities)))]
+        query = (f"SELECT DISTINCT ?n ?x ?c WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ {{branches}} "
+                 f"?n tg:entity ?x ; {_ARTICLES} ?c }} }}")
+        members: dict[str, list[str]] = defaultdict(list)
+        counts: dict[str, int] = {}
+        for n, x, c in _select_in_parts(self.store, query, branches):
+            members[str(n)].append(str(x))
+            counts[str(n)] = int(c)
+        out = {}
+        for n, pair in members.items():
+            if len(pair) == 2:
+                a, b = sorted(pair)
+                out[PairCount(a, b)] = counts[n]
+        return out
 
     def groups(self, keys: Iterable[StatKey]) -> dict[StatKey, int]:
         """Stored counts of every month node and level that shares an anchor with one of ``keys``."""
@@ -656,11 +677,30 @@ def delta_update(changes: Iterable[Change], described: Iterable[Triple], stored:
     combined = CombinedChange.of(changes)
     delta, deletes, inserts = combined.delta, combined.deletes, combined.inserts
     gone, come = combined.gone, combined.come
-    current, stored_types = stored.counts_and_types([k for k, v in delta.items() if v], combined.touched)
+    described_types = canonical_types(described)
+    current, stored_described = stored.counts_and_descriptions(
+        [k for k, v in delta.items() if v], combined.touched | set(described_types))
+    # the new descriptions replace the stored ones (a type or name that resolution or curation changed)
+    new_labels = {(s, o) for s, p, o in described if p == SKOS.prefLabel}
+    described_labels = {s for s, _o in new_labels}
+    stale = {(s, p, o) for s, p, o in stored_described
+             if (p == RDF.type and str(s) in described_types and o != described_types[str(s)])
+             or (p == SKOS.prefLabel and s in described_labels and (s, o) not in new_labels)}
+    deletes |= stale
+    stored_types = [t for t in stored_described if t[1] == RDF.type]
     types_before = canonical_types(stored_types)
-    types_after = canonical_types(stored_types + described)
-    for key, d in list(delta.items()):
-        if not d or not isinstance(key, _LEVELLED):
+    types_after = canonical_types([t for t in stored_types if t not in stale] + described)
+    retyped = {e for e, t in types_before.items() if types_after.get(e, t) != t}
+    levelled = {k for k, v in delta.items() if v}
+    if retyped:  # every count whose level follows the type: the entity's own and all its co-mentions
+        pairs = stored.pairs_of(retyped)
+        own = [EntityCount(e) for e in retyped]
+        counts, _ = stored.counts_and_descriptions(own, ())
+        current = {**pairs, **counts, **current}
+        levelled |= {*pairs, *own}
+    for key in list(levelled):
+        d = delta.get(key, 0)
+        if not isinstance(key, _LEVELLED):
             continue
         before = current.get(key, 0)
         was, now = set(_level_keys(key, before, types_before)), set(_level_keys(key, before + d, types_after))

@@ -292,3 +292,21 @@ def test_a_persons_genitive_name_is_named_without_the_s(extractor):
     assert entities[mentions[0].entity_iri].label == "Greta Kessler"
     assert mentions[0].text == "Greta Kesslers"
     assert [m.text for m in mentions if m.entity_iri == mentions[0].entity_iri] == ["Greta Kesslers", "Kessler"]
+
+
+def test_a_place_kind_and_a_genitive_place_before_a_role_or_name_go():
+    text = ("Auf der Insel Lesbos landen Boote. Griechenlands Premier Andreas Varelas reist hin. "
+            "Österreichs Topspieler Egon Marold fehlt. Mönchengladbachs Martin Kessler auch.")
+    got = cleaned(text, [("Insel Lesbos", "ORG"), ("Griechenlands Premier Andreas Varelas", "PER"),
+                         ("Österreichs Topspieler Egon Marold", "ORG"), ("Mönchengladbachs Martin Kessler", "PER")])
+    assert got == [("Lesbos", "ORG"), ("Andreas Varelas", "PER"), ("Egon Marold", "ORG"), ("Martin Kessler", "PER")]
+    # the role alone is no name; a genitive before a common noun is the name itself ("Floridas Küste")
+    assert cleaned("Griechenlands Premier reist.", [("Griechenlands Premier", "PER")]) == []
+    # a place's own name is no genitive ("Paris" before "Saint", a title nameparser knows)
+    assert cleaned("Paris Saint Germain siegt.", [("Paris Saint Germain", "ORG")]) == [("Paris Saint Germain", "ORG")]
+
+
+def test_a_bare_role_before_a_persons_surname_tagged_as_an_organisation_goes():
+    text = "Matteo Varelli regiert. Premier Varelli reist. Premier League beginnt."
+    got = cleaned(text, [("Matteo Varelli", "PER"), ("Premier Varelli", "ORG"), ("Premier League", "ORG")])
+    assert got == [("Matteo Varelli", "PER"), ("Varelli", "PER"), ("Premier League", "ORG")]

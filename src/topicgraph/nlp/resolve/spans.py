@@ -23,7 +23,16 @@ ROLE_SUFFIXES = (
     "kollege", "kollegin", "sieger", "siegerin", "stürmer", "spieler", "spielerin", "könig", "königin",
     "fürst", "richter", "richterin", "general", "admiral", "senator", "senatorin", "gouverneur", "regisseur",
     "regisseurin", "sänger", "sängerin", "autor", "autorin", "pilot", "pilotin", "ökonom", "ökonomin",
+    "meister", "meisterin", "coach", "superstar", "musiker", "musikerin", "soziologe", "soziologin", "politiker",
+    "politikerin", "historiker", "historikerin", "journalist", "journalistin", "anwalt", "anwältin", "bischof",
+    "kardinal", "papst", "premier", "gouverneurin", "oberhaupt", "favorit", "favoritin",
 )
+#: Nouns that put a place's kind before its name ("Insel Lesbos", "Bezirk Korneuburg", "Bundesstaat Maryland").
+PLACE_KIND_WORDS = frozenset({
+    "Insel", "Bezirk", "Provinz", "Bundesstaat", "Bundesstaates", "Bundesland", "Region", "Landkreis", "Kreis",
+    "Kanton", "Gemeinde", "Hauptstadt", "Hafenstadt", "Küstenstadt", "Grenzort", "Flüchtlingslager", "Metropole",
+    "Stadtteil", "Heimatbezirk", "Heimatort", "Dorf", "Ortschaft", "Stadtgemeinde", "Marktgemeinde", "Halbinsel",
+})
 #: Heads of a hyphenated role compound before a name ("IHS-Mann Hofer", "ÖVP-Urgestein Khol").
 HYPHEN_ROLE_HEADS = ("mann", "frau", "leute", "urgestein", "veteran", "insider", "vize", "mitglied", "kollege")
 #: News-agency codes of a dateline ("Houston (dpa) -").
@@ -109,6 +118,24 @@ def _elsewhere(doc: Doc, span: Span, words: list[str]) -> bool:
     return False
 
 
+def _bare_role(word: str) -> bool:
+    """A role noun or title on its own ("Premier", "Richter"), whether or not it is also a name."""
+    lower = word.lower().rstrip(".")
+    return lower in ROLE_SUFFIXES or lower in _titles()
+
+
+def _place_genitive_before(word: str, following: str) -> bool:
+    """"Griechenlands Premier", "Österreichs Topspieler X", "Mönchengladbachs Martin Stranzl": a genitive before a
+    role word, of a name the lexicon knows or a known place, or before a given name, of a known place."""
+    if len(word) < 5 or not word.endswith("s") or not following[:1].isupper():
+        return False
+    if is_role_word(following, True) or _bare_role(following):  # not "Paris" before "Saint Germain"
+        return english_place_name(word) is None and (
+            _genitive_of_name(word) or english_place_name(word[:-1]) is not None)
+    return (following in _given_names() and english_place_name(word[:-1]) is not None
+            and english_place_name(word) is None)
+
+
 def _genitive_of_name(word: str) -> bool:
     """"Floridas", "Fischers": a German genitive of a name the lexicon knows (not a name of its own that ends
     in s: "Andreas", "Klaus", "Hans" are first names, not genitives of "Andrea", "Klau", "Han")."""
@@ -170,9 +197,17 @@ def trim_span(doc: Doc, span: Span, words: DocWords | None = None) -> Span | Non
     person = span.label_.upper() in {"PER", "PERSON"}
     if person and len(tokens) == 1 and "-" in tokens[0].text and is_role_word(tokens[0].text, True):
         return None  # "IHS-Mann" alone is a role, not a name (the surname after it is found by its own span)
+    label = span.label_
     while len(tokens) > 1 and (is_role_word(tokens[0].text, person)
-                               or (tokens[0].text[:1].islower() and tokens[0].text not in _KEEP_LOWER)):
+                               or (tokens[0].text[:1].islower() and tokens[0].text not in _KEEP_LOWER)
+                               or tokens[0].text in PLACE_KIND_WORDS
+                               or _place_genitive_before(tokens[0].text, tokens[1].text)
+                               or (person and len(tokens) > 2 and _bare_role(tokens[0].text)
+                                   and tokens[1].text in _given_names())):
         tokens = tokens[1:]
+    if (not person and len(tokens) > 1 and _bare_role(tokens[0].text)
+            and words.person_ends.get(tokens[-1].text, set()) - {span.start}):
+        tokens, label = tokens[1:], "PER"  # "Premier Renzi" tagged ORG, where "Matteo Renzi" is a person
     while len(tokens) > 1:
         last = tokens[-1].text
         if last[:1].islower() or not last[:1].isalnum():
@@ -190,7 +225,10 @@ def trim_span(doc: Doc, span: Span, words: DocWords | None = None) -> Span | Non
         tokens = tokens[:-1]
     if not tokens:
         return None
-    return Span(doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
+    if len(span) > 1 and len(tokens) == 1 and (_bare_role(tokens[0].text) or (
+            is_role_word(tokens[0].text, True) and tokens[0].text not in _known_names())):
+        return None  # "Griechenlands Premier": a role, no name
+    return Span(doc, tokens[0].i, tokens[-1].i + 1, label=label)
 
 
 def role_compound_owner(name: str) -> str | None:
