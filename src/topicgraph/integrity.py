@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 from .knowledge.kb import ONTOLOGY_DIR
 from .namespaces import PREFIXES
 from .store import Store
-from .store.derived import count_mismatches
+from .store.derived import count_mismatches, type_mismatches
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
@@ -109,13 +109,18 @@ def validate_graph(data: Graph, shapes_file: Path = SHAPES_FILE) -> list[Finding
 
 def count_findings(store: Store) -> list[Finding]:
     """A violation for each count of the derived statistics (tgg:derived) that a recount of the stored
-    article graphs does not confirm (:func:`topicgraph.store.derived.count_mismatches`)."""
+    article graphs does not confirm (:func:`topicgraph.store.derived.count_mismatches`), and for each entity
+    whose derived type is not the one the article graphs give it (:func:`~topicgraph.store.derived.type_mismatches`)."""
 
     names = _prefixed()
     return [Finding(focus=_short(node, names), path=_short(predicate, names),
                     message="derived count disagrees with the article graphs",
                     value=f"stored {', '.join(map(str, stored)) or 'nothing'}, recounted {recounted}")
-            for node, predicate, stored, recounted in count_mismatches(store)]
+            for node, predicate, stored, recounted in count_mismatches(store)] + [
+        Finding(focus=_short(entity, names), path="rdf:type", message="derived type disagrees with the article graphs",
+                value=f"stored {', '.join(_short(URIRef(t), names) for t in stored) or 'nothing'}, "
+                      f"article graphs {', '.join(_short(URIRef(t), names) for t in stated)}")
+        for entity, stored, stated in type_mismatches(store)]
 
 
 def check_store(store: Store, shapes_file: Path = SHAPES_FILE, counts: bool = True) -> CheckReport:

@@ -37,7 +37,7 @@ from itertools import combinations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ..model import Entity, Extraction
+from ..model import Entity, EntityType, Extraction
 from ..namespaces import (
     DERIVED_GRAPH,
     TG,
@@ -326,6 +326,21 @@ def count_mismatches(store: Store) -> list[tuple[URIRef, URIRef, tuple[int, ...]
         if values != ((expected[key],) if key in expected else ()):
             out.append((key[0], key[1], values, expected.get(key, 0)))
     return out
+
+
+def type_mismatches(store: Store) -> list[tuple[URIRef, tuple[str, ...], tuple[str, ...]]]:
+    """Entities whose type in the derived statistics is not the one the article graphs that mention them give:
+    ``(entity, stored types, article graphs' types)`` (the type levels follow the stored type)."""
+    classes = ", ".join(sorted(TG[t.value].n3() for t in EntityType if t is not EntityType.OTHER))
+    described: dict[URIRef, set[str]] = defaultdict(set)
+    for e, t in store.query(f"SELECT ?e ?t WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?e a ?t FILTER(?t IN ({classes})) }} }}").rows:
+        described[e].add(str(t))
+    stated: dict[URIRef, set[str]] = defaultdict(set)
+    for e, t in store.query(f"SELECT DISTINCT ?e ?t WHERE {{ GRAPH ?g {{ ?m tg:refersTo ?e . ?e a ?t }} "
+                            f"FILTER(?t IN ({classes})) }}").rows:
+        stated[e].add(str(t))
+    return [(e, tuple(sorted(described.get(e, ()))), tuple(sorted(stated[e])))
+            for e in sorted(stated) if described.get(e, set()) != stated[e]]
 
 
 @lru_cache(maxsize=1 << 16)  # a key's node is asked for several times in a row (structure, count, level)
