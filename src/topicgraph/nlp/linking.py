@@ -305,7 +305,7 @@ class EntityLinker:
         if self.resolution:
             mentions, entities, candidates = resolve_article(doc, mentions, entities, candidates,
                                                              known=self.new_entities, archive=self._archive_names,
-                                                             mint=self.resolve_new)
+                                                             mint=self.resolve_new, text=text)
         mentions, entities = self.kb.curate(mentions, entities)
         mentions.sort(key=lambda m: (m.start, m.end))
         candidates.sort(key=lambda c: (c.start, c.end))

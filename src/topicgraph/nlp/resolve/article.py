@@ -126,11 +126,13 @@ _WORD = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w]+?)(?:'s|’s|s)?(?![\w-])")
 def resolve_article(doc: Doc, mentions: list[Mention], entities: dict[str, Entity],
                     candidates: list, known: dict[str, Entity] | None = None,
                     archive: ArchiveNames | None = None,
-                    mint: Callable[[str, EntityType], Entity] | None = None) -> tuple[list[Mention], dict[str, Entity], list]:
+                    mint: Callable[[str, EntityType], Entity] | None = None,
+                    text: str | None = None) -> tuple[list[Mention], dict[str, Entity], list]:
     """Mentions, entities and candidates of one article after in-article resolution (see module doc);
     ``known``: entities minted earlier in the archive, whose unique short names are found too; ``mint``:
-    the entity for a long form the NER missed (the linker's)."""
-    text = doc.text
+    the entity for a long form the NER missed (the linker's); ``text``: ``doc.text`` when the caller has it
+    (spaCy joins the tokens on every access)."""
+    text = doc.text if text is None else text
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     entities = dict(entities)
 
