@@ -811,7 +811,7 @@ def vocab_apply(ctx, model, wait) -> None:
               help="SHACL shapes file (default: the shipped ontology/shapes.ttl).")
 @click.option("--max-shown", default=50, show_default=True, help="Print at most this many violations and warnings each.")
 @click.option("--counts/--no-counts", default=True, show_default=True,
-              help="Also recount the derived statistics from the article graphs.")
+              help="Also recount the derived statistics (counts, entity types) from the article graphs.")
 @click.pass_context
 def check(ctx, shapes, max_shown, counts) -> None:
     """Validate the store against the SHACL shapes (and recount the derived statistics); exit 1 if there are violations."""

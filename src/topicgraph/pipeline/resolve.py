@@ -342,17 +342,20 @@ def plan(nodes: dict[str, Node], apart: Iterable[tuple[str, str]] = (), language
             link(node.iri, target.iri, "short-name",
                  f"{node.label!r} is the {part} of {target.label!r} and of no other node")
     # truncated person names: "Recep Tayyip" is the first words of exactly one longer person's name
-    persons_by_first: dict[str, set[str]] = defaultdict(set)
+    # (blocked on the whole beginning: each longer name is filed under each of its beginnings of two or more
+    # words, so a name looks up only the names it begins; blocking on the first word alone compared 24.7 M pairs
+    # in the 100k synthetic archive, where few first names repeat)
+    persons_by_beginning: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for node in nodes.values():
         words = node.label.split()
         if node.type == EntityType.PERSON and len(words) > 2:
-            persons_by_first[words[0]].add(node.iri)
+            for end in range(2, len(words)):
+                persons_by_beginning[tuple(words[:end])].add(node.iri)
     for node in nodes.values():
         words = node.label.split()
         if node.in_kb or node.type != EntityType.PERSON or len(words) < 2:
             continue
-        owners = {comps.find(i) for i in persons_by_first.get(words[0], ())
-                  if nodes[i].label.split()[:len(words)] == words and len(nodes[i].label.split()) > len(words)}
+        owners = {comps.find(i) for i in persons_by_beginning.get(tuple(words), ())}
         owners -= {comps.find(node.iri)}
         if len(owners) == 1:
             target = nodes[owners.pop()]
