@@ -302,6 +302,10 @@ def test_a_place_kind_and_a_genitive_place_before_a_role_or_name_go():
     assert got == [("Lesbos", "ORG"), ("Andreas Varelas", "PER"), ("Egon Marold", "ORG"), ("Martin Kessler", "PER")]
     # the role alone is no name; a genitive before a common noun is the name itself ("Floridas Küste")
     assert cleaned("Griechenlands Premier reist.", [("Griechenlands Premier", "PER")]) == []
+    assert cleaned("Burgenlands Landeshauptmann reist.", [("Burgenlands Landeshauptmann", "PER")]) == []
+    # a given name ending in s is no genitive, a role word that is also a surname no role ("Richter", "Meister")
+    assert cleaned("Hans Richter spricht.", [("Hans Richter", "PER")]) == [("Hans Richter", "PER")]
+    assert cleaned("Klaus Meister spricht.", [("Klaus Meister", "PER")]) == [("Klaus Meister", "PER")]
     # a place's own name is no genitive ("Paris" before "Saint", a title nameparser knows)
     assert cleaned("Paris Saint Germain siegt.", [("Paris Saint Germain", "ORG")]) == [("Paris Saint Germain", "ORG")]
 

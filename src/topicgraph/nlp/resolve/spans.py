@@ -25,7 +25,7 @@ ROLE_SUFFIXES = (
     "regisseurin", "sänger", "sängerin", "autor", "autorin", "pilot", "pilotin", "ökonom", "ökonomin",
     "meister", "meisterin", "coach", "superstar", "musiker", "musikerin", "soziologe", "soziologin", "politiker",
     "politikerin", "historiker", "historikerin", "journalist", "journalistin", "anwalt", "anwältin", "bischof",
-    "kardinal", "papst", "premier", "gouverneurin", "oberhaupt", "favorit", "favoritin",
+    "kardinal", "papst", "premier", "gouverneurin", "oberhaupt", "favorit", "favoritin", "hauptmann", "hauptfrau",
 )
 #: Nouns that put a place's kind before its name ("Insel Lesbos", "Bezirk Korneuburg", "Bundesstaat Maryland").
 PLACE_KIND_WORDS = frozenset({
@@ -125,15 +125,18 @@ def _bare_role(word: str) -> bool:
 
 
 def _place_genitive_before(word: str, following: str) -> bool:
-    """"Griechenlands Premier", "Österreichs Topspieler X", "Mönchengladbachs Martin Stranzl": a genitive before a
-    role word, of a name the lexicon knows or a known place, or before a given name, of a known place."""
+    """"Burgenlands Landeshauptmann", "Griechenlands Premier", "Mönchengladbachs Martin Stranzl": a genitive
+    before a role compound (no given name), before a bare role word (of a name the lexicon knows or a known
+    place), or before a given name (of a known place)."""
     if len(word) < 5 or not word.endswith("s") or not following[:1].isupper():
         return False
-    if is_role_word(following, True) or _bare_role(following):  # not "Paris" before "Saint Germain"
-        return english_place_name(word) is None and (
-            _genitive_of_name(word) or english_place_name(word[:-1]) is not None)
-    return (following in _given_names() and english_place_name(word[:-1]) is not None
-            and english_place_name(word) is None)
+    if english_place_name(word) is not None:  # a place's own name ("Paris" before "Saint Germain")
+        return False
+    if is_role_word(following, True) and following not in _known_names():  # "Burgenlands Landeshauptmann"
+        return word not in _given_names()  # not "Hans" before a role compound
+    if _bare_role(following) or is_role_word(following, True):  # "Richter", "Meister" are surnames too
+        return _genitive_of_name(word) or english_place_name(word[:-1]) is not None
+    return following in _given_names() and english_place_name(word[:-1]) is not None
 
 
 def _genitive_of_name(word: str) -> bool:
