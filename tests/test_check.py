@@ -64,44 +64,49 @@ def test_check_command_exits_1_and_prints_violations(tmp_path: Path, monkeypatch
     assert "violation: art:kaputt (tg:articleId): an article has exactly one non-empty tg:articleId" in result.stdout
 
 
-def test_check_recounts_the_derived_statistics(tmp_path: Path) -> None:
+def _check_after(tmp_path: Path, ingest_options: list[str], tamper):
+    """Ingest the sample corpus (with ``ingest_options``), let ``tamper(store)`` change the store, then run
+    ``topicgraph check``: (its result, what ``tamper`` returned, the store folder)."""
     store_dir = tmp_path / "store"
     runner = CliRunner()
-    assert runner.invoke(main, ["--store", str(store_dir), "ingest", str(SAMPLE), "--model", "none"]).exit_code == 0
+    assert runner.invoke(main, ["--store", str(store_dir), "ingest", str(SAMPLE), *ingest_options]).exit_code == 0
     store = open_store(store_dir)
-    try:  # a count drifts: Tesla's article count, and a second count on one co-mention node
+    try:
+        tampered = tamper(store)
+    finally:
+        store.close()
+    return runner.invoke(main, ["--store", str(store_dir), "check"]), tampered, store_dir
+
+
+def test_check_recounts_the_derived_statistics(tmp_path: Path) -> None:
+    def drift(store) -> int:  # a count drifts: Tesla's article count, and a second count on one co-mention node
         tesla = int(store.query("SELECT ?n WHERE { GRAPH tgg:derived { ent:tesla tg:articleCount ?n } }").rows[0][0])
         store.update(f"DELETE {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount ?n }} }} "
                      f"INSERT {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount {tesla + 1} }} }} "
                      f"WHERE {{ GRAPH tgg:derived {{ ent:tesla tg:articleCount ?n }} }}")
         store.update("INSERT { GRAPH tgg:derived { ?p tg:articleCount 99 } } WHERE { "
                      "{ SELECT ?p WHERE { GRAPH tgg:derived { ?p a tg:CoMention ; tg:entity ent:tesla } } LIMIT 1 } }")
-    finally:
-        store.close()
-    result = runner.invoke(main, ["--store", str(store_dir), "check"])
+        return tesla
+
+    result, tesla, store_dir = _check_after(tmp_path, ["--model", "none"], drift)
     assert result.exit_code == 1
     found = [line for line in result.stdout.splitlines() if "derived count disagrees" in line]
     assert len(found) == 2, result.stdout
     assert any(line.startswith("violation: ent:tesla (tg:articleCount)") and
                f"stored {tesla + 1}, recounted {tesla}" in line for line in found)
     assert any(", 99, recounted" in line or "stored 99," in line for line in found)
-    skipped = runner.invoke(main, ["--store", str(store_dir), "check", "--no-counts"])
+    skipped = CliRunner().invoke(main, ["--store", str(store_dir), "check", "--no-counts"])
     assert skipped.exit_code == 0 and "derived count" not in skipped.stdout
 
 
 def test_check_finds_a_derived_type_the_article_graphs_do_not_give(tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
-    runner = CliRunner()
-    # with the shipped NER: the names it finds are minted entities, described in their article graphs
-    assert runner.invoke(main, ["--store", str(store_dir), "ingest", str(SAMPLE)]).exit_code == 0
-    store = open_store(store_dir)
-    try:  # a minted entity keeps an old type in the statistics (what a retype once left behind)
+    def stale_type(store) -> None:  # a minted entity keeps an old type in the statistics (what a retype left)
         entity = store.query("SELECT ?e WHERE { GRAPH ?g { ?m tg:refersTo ?e . ?e a tg:Place } } "
                              "ORDER BY ?e LIMIT 1").rows[0][0]
         store.update(f"INSERT DATA {{ GRAPH tgg:derived {{ <{entity}> a tg:Person }} }}")
-    finally:
-        store.close()
-    result = runner.invoke(main, ["--store", str(store_dir), "check"])
+
+    # with the shipped NER: the names it finds are minted entities, described in their article graphs
+    result, _, _ = _check_after(tmp_path, [], stale_type)
     assert result.exit_code == 1
     found = [line for line in result.stdout.splitlines() if "derived type disagrees" in line]
     assert len(found) == 1, result.stdout

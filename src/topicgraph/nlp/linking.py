@@ -163,9 +163,11 @@ class EntityLinker:
                 return choices[best[0]]
         return None
 
-    def _place_prefix(self, span, text: str, mentions: list[Mention], entities: dict[str, Entity]) -> Mention | None:
+    def _place_prefix(self, span, name: str, text: str, mentions: list[Mention],
+                      entities: dict[str, Entity]) -> Mention | None:
         """The one gazetteer place mention an organisation's NER span begins with and goes on after in name
-        words ("U.S." of "The U.S. Coast Guard"; not "Wien" of "Wien Energie", a common word), else None."""
+        words ("U.S." of "The U.S. Coast Guard"; not "Wien" of "Wien Energie", a common word), else None;
+        ``name``: the span's name as the linker cleaned it."""
         if EntityType.from_ner_label(span.label_) != EntityType.ORGANIZATION:
             return None
         inside = [m for m in mentions if m.start < span.end_char and span.start_char < m.end]
@@ -173,7 +175,6 @@ class EntityLinker:
             return None
         place = inside[0]
         entity = entities.get(place.entity_iri)
-        name = _clean_name(span.text)
         start = span.start_char + max(span.text.find(name), 0)
         rest = text[place.end:span.end_char].split()
         if (entity is None or entity.type != EntityType.PLACE or place.method != Method.GAZETTEER
@@ -226,15 +227,15 @@ class EntityLinker:
         spans = []
         led_by_place: dict[int, str] = {}  # span start -> the organisation's name after the place it begins with
         for span in (clean_spans(doc) if self.resolution else doc.ents):
+            name = _clean_name(span.text)
             if occupied.find(1, span.start_char, span.end_char) != -1:
-                prefix = self._place_prefix(span, text, mentions, entities) if self.resolution else None
+                prefix = self._place_prefix(span, name, text, mentions, entities) if self.resolution else None
                 if prefix is None:
                     continue
                 # "U.S. Coast Guard", "Texas Instruments": the organisation, not the place it begins with
                 mentions.remove(prefix)
                 occupied[prefix.start:prefix.end] = bytes(prefix.end - prefix.start)
                 led_by_place[span.start_char] = text[prefix.end:span.end_char].strip()
-            name = _clean_name(span.text)
             if len(name) < 2 or not name[:1].isupper() or (len(name.split()) == 1 and is_stop(name)):
                 continue
             etype = EntityType.from_ner_label(span.label_)

@@ -99,10 +99,16 @@ def test_schwartz_hearst_pairs_german_inflected_and_english():
     assert acronym_pairs_in_text("Die Landes-DVP habe mit Ministerin Anna Berger (DVP) gesprochen.") == []
 
 
-def _mention(text: str, body: str, iri: str, etype: EntityType, nth: int = 0) -> Mention:
+def _nth(text: str, body: str, nth: int = 0) -> int:
+    """Where the ``nth`` occurrence of ``text`` (0: the first) starts in ``body``."""
     start = -1
     for _ in range(nth + 1):
         start = body.index(text, start + 1)
+    return start
+
+
+def _mention(text: str, body: str, iri: str, etype: EntityType, nth: int = 0) -> Mention:
+    start = _nth(text, body, nth)
     return Mention(text, start, start + len(text), etype.ner_label, iri, 0.7, Method.MODEL)
 
 
@@ -252,9 +258,7 @@ def test_an_organisation_named_after_a_country_is_not_the_country(extractor):
     doc = nlp(body)
 
     def span(surface: str, label: str, nth: int = 0):
-        start = -1
-        for _ in range(nth + 1):
-            start = body.index(surface, start + 1)
+        start = _nth(surface, body, nth)
         return doc.char_span(start, start + len(surface), label=label)
 
     doc.ents = [span("The U.S. Coast Guard", "ORG"), span("Coast Guard", "ORG", 1)]

@@ -70,16 +70,19 @@ def is_role_word(word: str, person: bool) -> bool:
     lower = word.lower().rstrip(".")
     if "-" in lower and word[:1].isupper():  # "IHS-Mann", "Bank-Austria-Ökonom", "SPÖ-Chef"
         head = lower.rsplit("-", 1)[1]
-        if head in HYPHEN_ROLE_HEADS or head in ROLE_SUFFIXES or any(
-                head.endswith(suffix) and len(head) > len(suffix) + 2 for suffix in ROLE_SUFFIXES):
+        if head in HYPHEN_ROLE_HEADS or head in ROLE_SUFFIXES or _ends_in_role(head):
             return True
     if word in _known_names() and not lower.endswith(ROLE_SUFFIXES[:4]):
         return False
-    if person and (lower in _titles() or lower in ROLE_SUFFIXES):
+    if person and _bare_role(word):
         return True
     # a compound that ends in a role noun ("Konzernchef"), never the bare word ("General Motors")
-    return word[:1].isupper() and not word.isupper() and any(
-        lower.endswith(suffix) and len(lower) > len(suffix) + 2 for suffix in ROLE_SUFFIXES)
+    return word[:1].isupper() and not word.isupper() and _ends_in_role(lower)
+
+
+def _ends_in_role(lower: str) -> bool:
+    """"konzernchef", "topspieler": a lower-cased compound whose last part is a role noun (not the bare noun)."""
+    return any(lower.endswith(suffix) and len(lower) > len(suffix) + 2 for suffix in ROLE_SUFFIXES)
 
 
 _CODE = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,7}$")
